@@ -1,0 +1,42 @@
+# Alliantie Nederland Rookvrij! partner site. `make run` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+STAMP  := $(VENV)/.installed-stamp
+PELICAN_OPTS ?=
+
+.PHONY: setup build publish check serve run test bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install everything
+
+build: setup ## validate the records and build the site into output/
+	$(BIN)/pelican content -s pelicanconf.py -o output $(PELICAN_OPTS)
+
+publish: setup ## production build with publishconf.py
+	$(BIN)/pelican content -s publishconf.py -o output $(PELICAN_OPTS)
+
+check: setup ## validate every partner record and logo; exit 1 on any error
+	$(BIN)/python -m partners check content
+
+serve: setup ## live-reloading preview for editors on http://$(HOST):$(PORT)
+	$(BIN)/python -m partners serve --port $(PORT) --host $(HOST)
+
+run: build ## build, then serve the site on http://$(HOST):$(PORT)
+	$(BIN)/python -m http.server --bind $(HOST) --directory output $(PORT)
+
+test: setup ## run every test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup ## benchmarks; figures go in the README
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf output .cache

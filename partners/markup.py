@@ -1,0 +1,68 @@
+"""Safe Markdown for partner descriptions: raw HTML is shown as text, no images, safe links only."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
+
+SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_safe_link(url: str) -> bool:
+    """True for http(s) and mailto links and for links within the site."""
+    url = url.strip()
+    if not url:
+        return False
+    scheme = urlsplit(url).scheme.lower()
+    if scheme:
+        return scheme in SAFE_LINK_SCHEMES
+    # No scheme: only a path or fragment of our own, never protocol-relative.
+    return not url.startswith("//") and not url.startswith("\\")
+
+
+# The only attributes a description may carry; everything else (on*, style, id) is dropped.
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "rel"}}
+
+
+class _LinkAndImageFilter(Treeprocessor):
+    """Drop images (they would load from elsewhere), unknown attributes and unsafe links."""
+
+    def run(self, root):
+        for element in root.iter():
+            allowed = ALLOWED_ATTRIBUTES.get(element.tag, set())
+            for name in list(element.attrib):
+                if name not in allowed:
+                    del element.attrib[name]
+        for parent in root.iter():
+            for child in list(parent):
+                if child.tag == "img":
+                    # Keep the alt text so nothing the editor wrote silently vanishes.
+                    alt = child.get("alt", "")
+                    index = list(parent).index(child)
+                    parent.remove(child)
+                    if index == 0:
+                        parent.text = (parent.text or "") + alt + (child.tail or "")
+                    else:
+                        prev = parent[index - 1]
+                        prev.tail = (prev.tail or "") + alt + (child.tail or "")
+                elif child.tag == "a":
+                    href = child.get("href", "")
+                    if not is_safe_link(href):
+                        child.attrib.pop("href", None)
+                    else:
+                        child.set("rel", "nofollow noopener")
+        return None
+
+
+class SafeMarkdownExtension(Extension):
+    """Treat raw HTML as text and filter links and images.
+
+    Load it last: extensions such as md_in_html register their own raw-HTML processors.
+    """
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_LinkAndImageFilter(md), "partners_safe_links", 0)

@@ -1,0 +1,114 @@
+"""Pelican plugin: validate partner records and build the wall, partner pages and open data.
+
+Enable with ``PLUGINS = ["partners.plugin"]``. A record that fails validation stops
+the build with every problem listed as ``path:line: Field: reason``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from . import export, schema
+from .criteria import CRITERIA
+from .logo_pipeline import LogoPipeline
+from .records import RecordError, load_records, wall_order
+
+logger = logging.getLogger(__name__)
+
+WALL_URL = "partners/"
+LAZY_AFTER = 12  # tiles beyond the first rows load lazily: they are below the fold on a phone
+
+
+def build_date(settings) -> dt.date:
+    """The date that decides which partnerships have ended; tests pin it."""
+    value = settings.get("PARTNERS_TODAY")
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value or dt.date.today()
+
+
+def partner_url(slug: str) -> str:
+    """Site-relative URL of a partner page."""
+    return f"{WALL_URL}{slug}/"
+
+
+class PartnerGenerator(Generator):
+    """Reads content/partners/*.md and writes every partner-derived file."""
+
+    def generate_context(self):
+        """Validate all records first: a bad record stops the build before anything is written."""
+        content = Path(self.path)
+        records, problems = load_records(content)
+        if problems:
+            for problem in problems:
+                logger.error("partners: %s", problem)
+            raise RecordError(problems)
+        today = build_date(self.settings)
+        pipeline = LogoPipeline(content, Path(self.settings.get("CACHE_PATH", ".cache")) / "logos")
+        tiles = {r.slug: pipeline.process(r) for r in records if r.logo}
+        wall = wall_order(records, today)
+        ended = sorted((r for r in records if not r.is_active(today)), key=lambda r: r.until, reverse=True)
+        self.logos = tiles
+        self.pipeline = pipeline
+        self.records = records
+        self.context.update(
+            partners_all=sorted(records, key=lambda r: r.title.casefold()),
+            partners_wall=wall,
+            partners_ended=ended,
+            partner_count=len(wall),
+            founders=[r for r in wall if r.type == "oprichter"],
+            partner_types=schema.TYPES,
+            partner_logos=tiles,
+            partner_url=partner_url,
+            contribution_labels=schema.CONTRIBUTIONS,
+            partner_criteria=CRITERIA,
+            build_today=today,
+        )
+
+    def generate_output(self, writer):
+        """Write the wall, its filtered views, the partner pages, open data, feed and site files."""
+        wall = self.context["partners_wall"]
+        template = self.get_template("partners")
+        writer.write_file(f"{WALL_URL}index.html", template, self.context, partners=wall, active_type=None, view="wall")
+        for type_slug in schema.TYPES:
+            subset = [r for r in wall if r.type == type_slug]
+            writer.write_file(
+                f"{WALL_URL}type/{type_slug}/index.html", template, self.context,
+                partners=subset, active_type=type_slug, view="wall",
+            )
+        writer.write_file(f"{WALL_URL}a-z/index.html", template, self.context,
+                          partners=sorted(wall, key=lambda r: r.title.casefold()), active_type=None, view="a-z")
+        page_template = self.get_template("partner")
+        today = self.context["build_today"]
+        for record in self.records:
+            writer.write_file(
+                f"{partner_url(record.slug)}index.html", page_template, self.context,
+                partner=record, logo=self.logos.get(record.slug), ended=not record.is_active(today),
+            )
+        out = Path(self.output_path)
+        self.pipeline.write(out)
+        site_url = self.settings.get("SITEURL") or self.settings.get("PARTNERS_DEV_SITEURL", "http://127.0.0.1:8000")
+        export.write_open_data(out, self.records, self.logos, today)
+        export.write_feed(out, self.records, site_url, self.settings["SITENAME"], today)
+        export.write_sitemap(out, site_url, self._site_paths())
+        export.write_robots(out, site_url)
+
+    def _site_paths(self) -> list[str]:
+        """Every public HTML path, for the sitemap."""
+        paths = [page.url for page in self.context.get("pages", [])]
+        paths += [WALL_URL, f"{WALL_URL}a-z/"] + [f"{WALL_URL}type/{t}/" for t in schema.TYPES]
+        paths += [partner_url(r.slug) for r in self.records]
+        return paths
+
+
+def get_generators(pelican_object):
+    """Hand Pelican our generator."""
+    return PartnerGenerator
+
+
+def register():
+    """Connect the plugin to Pelican's signals."""
+    signals.get_generators.connect(get_generators)

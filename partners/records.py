@@ -1,0 +1,151 @@
+"""Read partner records with Pelican's own Markdown reader and validate them with line numbers."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import re
+from pathlib import Path
+
+from pelican.readers import MarkdownReader
+from pelican.settings import DEFAULT_CONFIG
+
+from . import schema
+from .logos import LogoError, check_logo
+from .markup import SafeMarkdownExtension
+from .validate import Problem, record_from_values, validate_fields
+
+PARTNERS_DIR = "partners"
+# The same pattern Python-Markdown's meta extension uses to recognise a header line.
+_META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_CONTINUATION_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
+
+
+class RecordError(Exception):
+    """One or more records are invalid; str() lists every problem as path:line: Field: reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@functools.lru_cache(maxsize=1)
+def _reader() -> MarkdownReader:
+    """A Pelican Markdown reader configured for records: safe body, plain metadata."""
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings["FORMATTED_FIELDS"] = []
+    settings["MARKDOWN"] = {
+        # Plain Markdown only: attr_list or md_in_html would let a record add attributes or raw HTML.
+        "extensions": [SafeMarkdownExtension()],
+        "output_format": "html5",
+    }
+    return MarkdownReader(settings)
+
+
+def header_lines(text: str) -> tuple[dict[str, int], list[Problem]]:
+    """Map each header key (as written) to its line number; flag repeats and continued lines."""
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    last_key = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        if not line.strip():
+            break
+        match = _META_RE.match(line)
+        if match:
+            key = match.group("key")
+            canonical = key.capitalize() if key.lower() != "title" else "Title"
+            if canonical in lines:
+                problems.append(Problem(canonical, "staat meer dan eens in de kop", line=number))
+            else:
+                lines[canonical] = number
+            last_key = canonical
+        elif _CONTINUATION_RE.match(line) and last_key:
+            problems.append(Problem(last_key, "moet op één regel staan", line=number))
+        else:
+            break
+    return lines, problems
+
+
+def read_record(path: Path, content_dir: Path | None = None, check_logo_file: bool = True):
+    """Return (Record or None, problems) for one record file."""
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, [Problem("bestand", "is geen geldige UTF-8-tekst", shown, 1)]
+    lines, problems = header_lines(text)
+    content, metadata = _reader().read(str(path))
+    raw = {}
+    for key, value in metadata.items():
+        field = _canonical(key)
+        if isinstance(value, list):  # a repeated or continued key; already reported
+            value = " ".join(str(v) for v in value)
+        raw[field] = str(value)
+    values, field_problems = validate_fields(raw)
+    problems = [Problem(p.field, p.reason, shown, p.line or lines.get(p.field, 1)) for p in problems]
+    problems += [Problem(p.field, p.reason, shown, lines.get(p.field, 1)) for p in field_problems]
+    if "Slug" in values and values["Slug"] != path.stem:
+        problems.append(
+            Problem("Slug", f"'{values['Slug']}' moet gelijk zijn aan de bestandsnaam '{path.stem}'", shown, lines.get("Slug", 1))
+        )
+    if check_logo_file and values.get("Logo") and content_dir is not None:
+        reason = logo_file_problem(content_dir / str(values["Logo"]))
+        if reason:
+            problems.append(Problem("Logo", reason, shown, lines.get("Logo", 1)))
+    if len(content) > schema.DESCRIPTION_MAX * 4:
+        problems.append(Problem("beschrijving", "is te lang", shown, len(lines) + 2))
+    if problems:
+        return None, sorted(problems, key=lambda p: p.line)
+    return record_from_values(values, description=content, source=shown), []
+
+
+def logo_file_problem(path: Path) -> str:
+    """Return why the logo file at `path` is unusable, or an empty string."""
+    if not path.is_file():
+        return f"bestand {path} bestaat niet"
+    try:
+        check_logo(path.read_bytes(), path.name)
+    except LogoError as exc:
+        return f"{path.name}: {exc}"
+    return ""
+
+
+def _canonical(key: str) -> str:
+    """Pelican lowercases metadata keys; map them back to the record's field names."""
+    for field in schema.FIELDS:
+        if field.lower() == key.lower():
+            return field
+    return key.capitalize()
+
+
+def record_paths(content_dir: Path) -> list[Path]:
+    """Every record file, in a stable order."""
+    folder = content_dir / PARTNERS_DIR
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
+def load_records(content_dir: Path, check_logo_files: bool = True) -> tuple[list[schema.Record], list[Problem]]:
+    """Read and validate every record under content_dir/partners; slugs must be unique."""
+    records, problems = [], []
+    for path in record_paths(content_dir):
+        record, found = read_record(path, content_dir, check_logo_files)
+        problems += found
+        if record:
+            records.append(record)
+    # The slug equals the file name, so a clash can only come from case folding filesystems.
+    seen: dict[str, str] = {}
+    for record in records:
+        if record.slug in seen:
+            problems.append(Problem("Slug", f"'{record.slug}' wordt ook gebruikt in {seen[record.slug]}", record.source, 1))
+        seen[record.slug] = record.source
+    return records, problems
+
+
+def wall_order(records: list[schema.Record], today: dt.date) -> list[schema.Record]:
+    """Active partners: founders first, then by type, alphabetical within each type."""
+    order = {name: index for index, name in enumerate(schema.TYPES)}
+    active = [r for r in records if r.is_active(today)]
+    return sorted(active, key=lambda r: (order[r.type], r.title.casefold(), r.slug))

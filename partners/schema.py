@@ -1,0 +1,114 @@
+"""The partner record: its fields, the allowed values and every limit, defined once.
+
+The build, the `python -m partners` CLI and the registration form all read these
+constants, so a rule exists in one place only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import unicodedata
+
+#: Partner types in wall order, with the Dutch label shown on the site.
+TYPES: dict[str, str] = {
+    "oprichter": "Oprichtingspartners",
+    "maatschappelijke-organisatie": "Maatschappelijke organisaties",
+    "overheid": "Overheden",
+    "bedrijf": "Bedrijven",
+}
+
+#: Singular labels, for a partner page.
+TYPE_SINGULAR: dict[str, str] = {
+    "oprichter": "Oprichtingspartner",
+    "maatschappelijke-organisatie": "Maatschappelijke organisatie",
+    "overheid": "Overheid",
+    "bedrijf": "Bedrijf (status aparte)",
+}
+
+#: The seven kinds of active contribution from the seed, as slugs.
+CONTRIBUTIONS: dict[str, str] = {
+    "eigen-activiteiten": "Eigen activiteiten om tabaksgebruik te ontmoedigen",
+    "werkgroepen": "Menskracht voor de werkgroepen",
+    "achterban": "Alliantieboodschappen delen met de eigen achterban",
+    "netwerk": "Netwerken en sleutelpersonen inbrengen",
+    "kennis": "Kennis ontwikkelen over tabaksontmoediging",
+    "lobby": "Lobby voor de doelen van de Alliantie",
+    "financiering": "Activiteiten uit het beleidsplan financieren",
+}
+
+#: Field order of a record file; also the set of allowed header keys.
+FIELDS: tuple[str, ...] = (
+    "Title",
+    "Slug",
+    "Type",
+    "Website",
+    "Logo",
+    "Since",
+    "Until",
+    "Summary",
+    "Sector",
+    "Contributions",
+)
+REQUIRED: frozenset[str] = frozenset({"Title", "Slug", "Type", "Since"})
+
+TITLE_MIN = 2
+TITLE_MAX = 120
+SUMMARY_MAX = 200
+SECTOR_MAX = 60
+WEBSITE_MAX = 300
+DESCRIPTION_MAX = 5000
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 80
+
+LOGO_DIR = "logos"
+LOGO_EXTENSIONS: dict[str, str] = {
+    ".svg": "svg",
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".webp": "webp",
+}
+LOGO_MAX_BYTES = 512 * 1024
+LOGO_MAX_PIXELS = 4096 * 4096
+LOGO_MAX_SIDE = 4096
+
+
+@dataclasses.dataclass(frozen=True)
+class Record:
+    """One validated partner record, as the site and the queue see it."""
+
+    title: str
+    slug: str
+    type: str
+    since: dt.date
+    website: str = ""
+    logo: str = ""
+    until: dt.date | None = None
+    summary: str = ""
+    sector: str = ""
+    contributions: tuple[str, ...] = ()
+    description: str = ""
+    source: str = ""
+
+    def is_active(self, today: dt.date) -> bool:
+        """True while the partnership has not ended on `today`."""
+        return self.until is None or self.until > today
+
+    @property
+    def type_label(self) -> str:
+        """The singular Dutch label of the partner type."""
+        return TYPE_SINGULAR[self.type]
+
+    @property
+    def initial(self) -> str:
+        """The letter the A–Z index files this partner under ('#' for digits and symbols)."""
+        first = unicodedata.normalize("NFKD", self.title.lstrip("'\"‘’“ "))[:1].upper()
+        return first if "A" <= first <= "Z" else "#"
+
+    @property
+    def has_vote(self) -> bool:
+        """Bedrijven have status aparte: no vote in the Alliantieraad."""
+        return self.type != "bedrijf"

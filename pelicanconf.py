@@ -1,0 +1,52 @@
+"""Pelican settings for development builds; publishconf.py adds the production overrides."""
+
+from pathlib import Path
+
+from partners.assets import AssetUrls
+from partners.dates import nl_date
+
+ROOT = Path(__file__).resolve().parent
+
+SITENAME = "Alliantie Nederland Rookvrij!"
+SITEURL = ""
+# Absolute links in the feed and sitemap of a development build point here.
+PARTNERS_DEV_SITEURL = "http://127.0.0.1:8000"
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "Europe/Amsterdam"
+DEFAULT_LANG = "nl"
+LOCALE = ("nl_NL.UTF-8", "C.UTF-8", "")
+
+# Partner records are not articles: the partners plugin reads and validates them.
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS = ["pages"]
+STATIC_PATHS: list[str] = []
+PLUGINS = ["partners.plugin"]
+DIRECT_TEMPLATES: list[str] = []
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""
+ARTICLE_SAVE_AS = ""
+DEFAULT_PAGINATION = False
+
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+
+# Escape everything by default; trusted HTML (rendered Markdown) is marked |safe in templates.
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+JINJA_GLOBALS = {"asset": AssetUrls(ROOT / "theme" / "static")}
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = str(ROOT / ".cache" / "pelican")
+DELETE_OUTPUT_DIRECTORY = False
+RELATIVE_URLS = False
+JINJA_FILTERS = {"nl_date": nl_date}

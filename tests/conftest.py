@@ -1,0 +1,94 @@
+"""Shared fixtures: site builders, a static server, and the rule that CI runs every kind of test."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from partners.render import render_record
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXED_TODAY = "2026-11-28"
+# In CI every kind of test must run: a skip there is a failure (see pytest_sessionfinish).
+REQUIRE_ALL = os.environ.get("REQUIRE_ALL_TESTS") == "1"
+
+pytest_plugins = ["tests.browser"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Turn any skipped test into a failed run when REQUIRE_ALL_TESTS=1."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if REQUIRE_ALL and skipped and session.exitstatus == 0:
+        if reporter:
+            reporter.write_line(f"REQUIRE_ALL_TESTS=1: {skipped} test(s) were skipped; failing the run.", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture
+def content_dir(tmp_path) -> Path:
+    """A copy of the real pages with an empty partners/ and logos/ folder."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    (content / "partners").mkdir()
+    (content / "logos").mkdir()
+    return content
+
+
+@pytest.fixture
+def write_record(content_dir):
+    """Write one record (fields dict, rendered and validated) or raw text into content_dir."""
+
+    def write(fields: dict | None = None, *, slug: str | None = None, text: str | None = None, body: str = "Beschrijving.") -> Path:
+        if text is None:
+            text = render_record(fields, body)
+            slug = fields["Slug"]
+        path = content_dir / "partners" / f"{slug}.md"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def run_pelican(content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides) -> Path:
+    """Run a whole Pelican build with the project's settings and plugin into `output`."""
+    settings = read_settings(
+        str(ROOT / settings_file),
+        override={
+            "PATH": str(content), "OUTPUT_PATH": str(output), "THEME": str(ROOT / "theme"),
+            "CACHE_PATH": str(output.parent / "cache"), "PARTNERS_TODAY": FIXED_TODAY, **overrides,
+        },
+    )
+    Pelican(settings).run()
+    return output
+
+
+@pytest.fixture
+def build(tmp_path, content_dir):
+    """Build content_dir into tmp_path/output and return the output folder."""
+
+    def run(**overrides) -> Path:
+        return run_pelican(content_dir, tmp_path / "output", **overrides)
+
+    return run
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_folder(folder: Path):
+    """Serve `folder` on a free loopback port in a thread; return (server, base_url)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"

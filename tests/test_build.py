@@ -1,0 +1,221 @@
+"""Whole Pelican builds with the partners plugin, read back as a visitor's browser would get them."""
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic import write_synthetic
+from partners.records import RecordError
+
+from .conftest import ROOT, run_pelican
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class Tags(HTMLParser):
+    """Collect (tag, attrs) pairs of an HTML document."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(path: Path, name: str | None = None) -> list[dict]:
+    parser = Tags()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return [attrs for tag, attrs in parser.tags if name is None or tag == name]
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory):
+    """The repository's own content, built once."""
+    out = tmp_path_factory.mktemp("real")
+    return run_pelican(ROOT / "content", out / "output")
+
+
+@pytest.fixture(scope="module")
+def synthetic_site(tmp_path_factory):
+    """40 synthetic partners with odd names, ended partnerships, every type, some without logo."""
+    base = tmp_path_factory.mktemp("synthetic")
+    content = base / "content"
+    import shutil
+
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    fields = write_synthetic(content, 40)
+    return run_pelican(content, base / "output"), fields
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["index.html", "over-de-alliantie/index.html", "rookvrije-generatie/index.html", "organisatie/index.html",
+     "partner-worden/index.html", "privacy/index.html", "toegankelijkheid/index.html", "404.html",
+     "partners/index.html", "partners/a-z/index.html", "partners/type/oprichter/index.html",
+     "partners/type/bedrijf/index.html", "partners/longfonds/index.html", "partners.json", "partners.csv",
+     "feeds/partners.atom.xml", "sitemap.xml", "robots.txt"],
+)
+def test_real_site_has_every_page(real_site, path):
+    assert (real_site / path).is_file()
+
+
+def test_home_shows_count_founders_and_the_way_in(real_site):
+    html = (real_site / "index.html").read_text()
+    assert '<html lang="nl">' in html
+    assert "3 partners werken samen" in html
+    for name in ("KWF Kankerbestrijding", "Longfonds", "Hartstichting"):
+        assert name in html
+    assert 'href="/aanmelden/"' in html and 'href="/partner-worden/"' in html
+
+
+def test_become_a_partner_lists_criteria_and_contributions_from_the_shared_source(real_site):
+    from partners.criteria import CRITERIA
+    from partners.schema import CONTRIBUTIONS
+
+    html = (real_site / "partner-worden" / "index.html").read_text()
+    for text in list(CRITERIA.values()) + list(CONTRIBUTIONS.values()):
+        assert text.replace("'", "&#39;") in html
+    assert 'href="/aanmelden/"' in html
+
+
+def test_founders_without_logo_get_a_name_tile(real_site):
+    html = (real_site / "partners" / "index.html").read_text()
+    assert html.count('class="tile-fallback"') == 3
+    assert not tags(real_site / "partners" / "index.html", "img")
+
+
+def test_wall_order_founders_first_then_type_then_name(synthetic_site):
+    out, fields = synthetic_site
+    names = [a["data-name"] for a in tags(out / "partners" / "index.html", "li") if "data-name" in a]
+    active = [f for f in fields if "Until" not in f]
+    order = ["oprichter", "maatschappelijke-organisatie", "overheid", "bedrijf"]
+    expected = sorted(active, key=lambda f: (order.index(f["Type"]), f["Title"].casefold()))
+    assert names == [f["Title"].lower() for f in expected]
+
+
+def test_ended_partner_is_off_the_wall_and_its_page_says_so(synthetic_site):
+    out, fields = synthetic_site
+    ended = next(f for f in fields if "Until" in f)
+    wall = (out / "partners" / "index.html").read_text()
+    assert f'/partners/{ended["Slug"]}/' not in wall
+    page = (out / "partners" / ended["Slug"] / "index.html").read_text()
+    assert "Het partnerschap van" in page and "is beëindigd op" in page
+
+
+def test_logos_have_alt_size_and_lazy_below_the_fold(synthetic_site):
+    out, fields = synthetic_site
+    images = tags(out / "partners" / "index.html", "img")
+    titles = {f["Title"] for f in fields}
+    assert images, "synthetic partners have logos"
+    for image in images:
+        assert image["alt"] in titles
+        assert int(image["width"]) > 0 and int(image["height"]) > 0
+        assert (out / image["src"].lstrip("/")).is_file()
+        assert re.search(r"/logos/[a-z0-9-]+\.[0-9a-f]{12}\.svg$", image["src"])
+    assert "loading" not in images[0]
+    assert images[-1]["loading"] == "lazy"
+
+
+def test_type_pages_filter_without_javascript(synthetic_site):
+    out, fields = synthetic_site
+    names = {a["data-name"] for a in tags(out / "partners" / "type" / "overheid" / "index.html", "li") if "data-name" in a}
+    assert names == {f["Title"].lower() for f in fields if f["Type"] == "overheid" and "Until" not in f}
+
+
+def test_bedrijf_page_mentions_status_aparte(synthetic_site):
+    out, fields = synthetic_site
+    company = next(f for f in fields if f["Type"] == "bedrijf")
+    assert "status aparte" in (out / "partners" / company["Slug"] / "index.html").read_text()
+
+
+def test_open_data_json_and_csv(synthetic_site):
+    out, fields = synthetic_site
+    data = json.loads((out / "partners.json").read_text())["partners"]
+    assert {p["slug"] for p in data} == {f["Slug"] for f in fields}
+    rows = list(csv.DictReader(io.StringIO((out / "partners.csv").read_text(encoding="utf-8-sig"))))
+    assert len(rows) == len(fields) and rows[0].keys() >= {"slug", "title", "type", "since", "until"}
+
+
+def test_feed_lists_newest_partners_first(synthetic_site):
+    out, fields = synthetic_site
+    root = ET.parse(out / "feeds" / "partners.atom.xml").getroot()
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == len(fields)
+    updated = [e.find(f"{ATOM}updated").text for e in entries]
+    assert updated == sorted(updated, reverse=True)
+
+
+def test_sitemap_and_robots(synthetic_site):
+    out, fields = synthetic_site
+    locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "http://127.0.0.1:8000/partners/" in locs
+    assert all(f"http://127.0.0.1:8000/partners/{f['Slug']}/" in locs for f in fields)
+    assert len(locs) == len(set(locs))
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_no_request_leaves_the_origin(synthetic_site):
+    out, _ = synthetic_site
+    for html in out.rglob("*.html"):
+        for attrs in tags(html):
+            for name in ("src", "srcset", "poster", "data"):
+                assert not attrs.get(name, "/").startswith(("http:", "https:", "//")), (html, attrs)
+        for link in tags(html, "link"):
+            assert link["href"].startswith("/"), (html, link)
+
+
+@pytest.fixture
+def hostile_record(write_record):
+    """A record whose text fields try script, event-handler and formula injection."""
+    write_record({
+        "Title": "<script>alert(1)</script> =HYPERLINK(\"http://x\")", "Slug": "boos", "Type": "bedrijf",
+        "Since": "2024-01-01", "Summary": '<img src=x onerror=alert(1)> javascript:alert(2)',
+        "Sector": "\"><svg onload=alert(3)>",
+    }, body="<script>alert(4)</script>\n\n[klik](javascript:alert(5))")
+
+
+def test_hostile_text_renders_inert(hostile_record, build):
+    out = build()
+    for page in (out / "partners" / "boos" / "index.html", out / "partners" / "index.html"):
+        html = page.read_text()
+        assert "<script>alert" not in html and "<img src=x" not in html and "<svg onload" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="javascript:' not in (out / "partners" / "boos" / "index.html").read_text()
+
+
+def test_csv_neutralises_formulas(hostile_record, build):
+    out = build()
+    rows = list(csv.DictReader(io.StringIO((out / "partners.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0]["title"].startswith("<script>")  # not a formula: untouched
+    from partners.export import neutralise_cell
+
+    assert neutralise_cell('=HYPERLINK("http://x")') == "'=HYPERLINK(\"http://x\")"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+
+def test_bad_record_stops_the_build(write_record, build):
+    write_record(text="Title: Goed\nSlug: goed\nType: overheid\nSince: 2024-13-01\n", slug="goed")
+    with pytest.raises(RecordError) as error:
+        build()
+    assert str(error.value).endswith("partners/goed.md:4: Since: '2024-13-01' is geen bestaande datum")
+
+
+def test_pelican_command_exits_nonzero_with_path_and_line(content_dir, write_record, tmp_path):
+    path = write_record(text="Title: Goed\nSlug: goed\nType: club\nSince: 2024-01-01\n", slug="goed")
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", str(content_dir), "-s", str(ROOT / "pelicanconf.py"), "-o", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode != 0
+    output = " ".join((result.stdout + result.stderr).split())
+    assert f"{path.name}:3: Type: moet een van deze zijn" in output
+    assert not (tmp_path / "out" / "partners" / "goed").exists()

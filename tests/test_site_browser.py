@@ -1,0 +1,115 @@
+"""The built public site in Debian's Chromium: layout, JavaScript filter, keyboard, axe-core."""
+
+import shutil
+
+import pytest
+
+from benchmarks.synthetic import write_synthetic
+
+from .browser import axe_violations, describe, screenshot
+from .conftest import ROOT, run_pelican, serve_folder
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The real pages and founders plus 30 synthetic partners, built and served on loopback."""
+    base = tmp_path_factory.mktemp("browser-site")
+    content = base / "content"
+    shutil.copytree(ROOT / "content", content)
+    write_synthetic(content, 30)
+    out = run_pelican(content, base / "output")
+    server, url = serve_folder(out)
+    yield url
+    server.shutdown()
+
+
+def overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 = no horizontal scroll)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_wall_fits_the_screen(page, site, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{site}/partners/")
+    assert overflow(page) <= 0
+    assert page.locator(".tile").count() > 20
+    screenshot(page, f"wall-{width}")
+    assert all(url.startswith(site) for url in page.requests_made), page.requests_made
+    assert page.console_errors == []
+
+
+def test_partner_page_screenshot(page, site):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{site}/partners/stichting-t-hooge-huys/")
+    assert page.locator("h1").inner_text() == "Stichting ’t Hooge Huys"
+    assert overflow(page) <= 0
+    screenshot(page, "partner-page-390")
+
+
+def test_search_filters_instantly_by_name(page, site):
+    page.goto(f"{site}/partners/")
+    search = page.get_by_label("Zoek een partner op naam")
+    search.fill("fryslan")  # without the accent: the search ignores diacritics
+    visible = page.locator(".tile:visible")
+    assert visible.count() == 1
+    assert visible.first.inner_text().strip().endswith("Gemeente Súdwest-Fryslân")
+    assert page.locator("#wall-status").inner_text() == "1 partner gevonden"
+    search.fill("bestaat-niet")
+    assert page.locator(".tile:visible").count() == 0
+    assert page.locator("#wall-empty").is_visible()
+
+
+def test_type_filter_works_in_place_with_javascript(page, site):
+    page.goto(f"{site}/partners/")
+    page.locator(".wall-filter").get_by_role("link", name="Overheden").click()
+    assert page.url == f"{site}/partners/"
+    assert page.locator("[data-group]:visible").count() == 1
+    assert page.locator("[data-group='overheid']").is_visible()
+
+
+def test_type_filter_and_wall_work_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/partners/")
+    assert page.locator("#wall-search").is_hidden()  # no dead search box without JavaScript
+    page.locator(".wall-filter").get_by_role("link", name="Overheden").click()
+    assert page.url == f"{site}/partners/type/overheid/"
+    assert page.locator("[data-group]").count() == 1
+    context.close()
+
+
+def test_keyboard_skip_link_and_tiles(page, site):
+    page.goto(f"{site}/partners/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Naar de inhoud"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud"
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.tile') !== null"):
+            break
+    else:
+        pytest.fail("no wall tile reachable by keyboard")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "/partners/" in page.url and page.url != f"{site}/partners/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/partners/", "/partners/a-z/", "/partners/longfonds/", "/partner-worden/", "/organisatie/", "/privacy/", "/404.html"],
+)
+def test_axe_finds_no_wcag_violations(page, site, path):
+    page.goto(f"{site}{path}")
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+
+
+def test_axe_at_320px_on_the_wall(page, site):
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto(f"{site}/partners/")
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
