@@ -92,3 +92,67 @@ def serve_folder(folder: Path):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+# --- the form handler ---------------------------------------------------------------------
+
+from tests.pg import Cluster, postgres_bin  # noqa: E402
+
+SECRET = "test-secret-key-" + "x" * 32
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the session; missing server fails in CI, skips elsewhere."""
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        message = "PostgreSQL server not installed (Debian package postgresql)"
+        if REQUIRE_ALL:
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = Cluster(bin_dir)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """An empty database URL: SQLite in tmp_path, or a fresh database in the PostgreSQL cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    return request.getfixturevalue("postgres_cluster").new_database()
+
+
+@pytest.fixture
+def app_config(db_url, tmp_path):
+    """Settings of the test app: real CSRF and validation, no fill-time wait, no rate limit."""
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    return {
+        "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": db_url, "MIN_FILL_SECONDS": 0,
+        "RATELIMIT_ENABLED": False, "CONTENT_DIR": str(tmp_path / "content"), "SITE_DIR": str(site),
+        "NOTIFY_TO": "bureau@example.org", "MAIL_BACKEND": "log",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    """The Flask app on an empty, upgraded database."""
+    from formhandler import create_app
+
+    application = create_app(app_config)
+    yield application
+    application.extensions["formhandler.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Flask's CLI runner."""
+    return app.test_cli_runner()

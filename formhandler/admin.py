@@ -1,0 +1,4 @@
+"""Review queue admin (stub; being written)."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")

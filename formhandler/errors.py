@@ -1,0 +1,49 @@
+"""Readable Dutch error pages; a database that cannot write answers 503, never 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .db import UNAVAILABLE_ERRORS
+
+logger = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Dit verzoek klopt niet", "Het formulier kwam niet goed bij ons aan. Ga terug en probeer het opnieuw."),
+    403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer)."),
+    405: ("Dit kan zo niet", "Deze pagina kan niet op deze manier worden gebruikt."),
+    413: ("Te groot", "Wat u verstuurde is te groot. Een logo mag hoogstens 512 kB zijn. Ga terug, kies een kleiner bestand en verstuur het formulier opnieuw."),
+    429: ("Even geduld", "Er kwamen te veel verzoeken vanaf uw adres. Wacht een paar minuten en probeer het dan opnieuw."),
+    500: ("Er ging iets mis", "Er ging bij ons iets mis. Probeer het later opnieuw."),
+    503: ("Tijdelijk niet beschikbaar", "We kunnen uw verzoek nu niet verwerken. Er is niets opgeslagen. Probeer het over een paar minuten opnieuw."),
+}
+
+
+def error_page(code: int):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("error.html", code=code, title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        response = exc.get_response()
+        body, code = error_page(exc.code or 500)
+        response.set_data(body)
+        response.content_type = "text/html; charset=utf-8"
+        return response, code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return error_page(400)
+
+    for error in UNAVAILABLE_ERRORS:
+        @app.errorhandler(error)
+        def unavailable(exc):
+            logger.error("database unavailable: %s", type(exc).__name__)
+            return error_page(503)

@@ -1,0 +1,144 @@
+"""Tables of the review queue. Limits of the form live on the columns they fill."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Field limits, defined once: the form's Length validators read these.
+LIMITS = {
+    "organisation_name": 120,  # = partners.schema.TITLE_MAX
+    "website": 300,
+    "kvk_number": 8,
+    "city": 80,
+    "contact_name": 120,
+    "contact_role": 120,
+    "email": 254,
+    "phone": 30,
+    "contribution_text": 2000,
+    "motivation": 4000,
+}
+
+
+def utcnow() -> dt.datetime:
+    """Timezone-aware now, stored as UTC."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with one metadata for Alembic."""
+
+
+class Submission(Base):
+    """One application (or change request) in the review queue."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="aanmelding", index=True)
+    state: Mapped[str] = mapped_column(String(30), default="nieuw", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # A hash of the normalised submission: the same form sent twice is stored once.
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+
+    organisation_name: Mapped[str] = mapped_column(String(LIMITS["organisation_name"]))
+    organisation_type: Mapped[str] = mapped_column(String(40))
+    website: Mapped[str] = mapped_column(String(LIMITS["website"]), default="")
+    kvk_number: Mapped[str] = mapped_column(String(LIMITS["kvk_number"]), default="")
+    city: Mapped[str] = mapped_column(String(LIMITS["city"]), default="")
+    contact_name: Mapped[str] = mapped_column(String(LIMITS["contact_name"]))
+    contact_role: Mapped[str] = mapped_column(String(LIMITS["contact_role"]), default="")
+    email: Mapped[str] = mapped_column(String(LIMITS["email"]), index=True)
+    phone: Mapped[str] = mapped_column(String(LIMITS["phone"]), default="")
+    offers_stop_support: Mapped[bool] = mapped_column(Boolean, default=False)
+    criteria: Mapped[list] = mapped_column(JSON, default=list)
+    criteria_hash: Mapped[str] = mapped_column(String(64))
+    criteria_accepted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    company_acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
+    contributions: Mapped[list] = mapped_column(JSON, default=list)
+    contribution_text: Mapped[str] = mapped_column(Text, default="")
+    motivation: Mapped[str] = mapped_column(Text, default="")
+    privacy_consent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Reasons a reviewer should look twice (many links, disposable address); never blocks.
+    suspect_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    published_slug: Mapped[str] = mapped_column(String(80), default="")
+
+    logo: Mapped[Logo | None] = relationship(back_populates="submission", uselist=False, cascade="all, delete-orphan")
+    events: Mapped[list[Event]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", order_by="Event.id"
+    )
+
+
+class Logo(Base):
+    """The cleaned logo bytes, stored in the same transaction as their submission."""
+
+    __tablename__ = "logos"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    kind: Mapped[str] = mapped_column(String(10))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    submission: Mapped[Submission] = relationship(back_populates="logo")
+
+
+class Event(Base):
+    """One step in a submission's history: who, when, from which state to which, and why."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    from_state: Mapped[str] = mapped_column(String(30), default="")
+    to_state: Mapped[str] = mapped_column(String(30), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    submission: Mapped[Submission] = relationship(back_populates="events")
+
+
+class User(Base):
+    """A reviewer of the bureau. Passwords are argon2id hashes; there is no default account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Bumped at logout and password change: every session issued before is void.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutboxMessage(Base):
+    """A mail waiting to be sent; written in the same transaction as what caused it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    to_addr: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), nullable=True, index=True
+    )
