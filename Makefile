@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed-stamp
 PELICAN_OPTS ?=
 
-.PHONY: setup build publish check serve run test bench clean
+.PHONY: setup build publish check serve run reviewer test bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,12 @@ check: setup ## validate every partner record and logo; exit 1 on any error
 serve: setup ## live-reloading preview for editors on http://$(HOST):$(PORT)
 	$(BIN)/python -m partners serve --port $(PORT) --host $(HOST)
 
-run: build ## build, then serve the site on http://$(HOST):$(PORT)
-	$(BIN)/python -m http.server --bind $(HOST) --directory output $(PORT)
+run: build ## build, then serve site + form + admin on http://$(HOST):$(PORT)
+	FORMHANDLER_DEVELOPMENT=true $(BIN)/python -m formhandler.devserver --host $(HOST) --port $(PORT)
+
+reviewer: setup ## create a reviewer for the local development instance: make reviewer NAME=jan
+	@test -n "$(NAME)" || { echo "Gebruik: make reviewer NAME=uw-naam"; exit 2; }
+	FORMHANDLER_DEVELOPMENT=true $(BIN)/flask --app formhandler user add "$(NAME)"
 
 test: setup ## run every test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -66,9 +66,12 @@ class LogoPipeline:
             pass  # a read-only cache only costs time
 
     def write(self, output_path: Path) -> None:
-        """Write the logo files, skipping those already present with the same bytes."""
+        """Write the logo files, skipping those already present with the same bytes; drop the rest."""
         folder = output_path / OUTPUT_DIR
         folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.iterdir():
+            if old.name not in self.outputs and old.is_file():
+                old.unlink()  # output/logos belongs to this pipeline: a stale logo is a removed partner's
         for name, data in self.outputs.items():
             target = folder / name
             if target.is_file() and target.stat().st_size == len(data):

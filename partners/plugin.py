@@ -7,6 +7,7 @@ the build with every problem listed as ``path:line: Field: reason``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from pelican.generators import Generator
 from . import export, schema
 from .criteria import CRITERIA
 from .logo_pipeline import LogoPipeline
+from .page_cache import PageCache
 from .records import RecordError, load_records, wall_order
 
 logger = logging.getLogger(__name__)
@@ -41,13 +43,14 @@ class PartnerGenerator(Generator):
     def generate_context(self):
         """Validate all records first: a bad record stops the build before anything is written."""
         content = Path(self.path)
-        records, problems = load_records(content)
+        cache_dir = Path(self.settings.get("CACHE_PATH", ".cache"))
+        records, problems = load_records(content, cache_file=cache_dir / "partner-records.pickle")
         if problems:
             for problem in problems:
                 logger.error("partners: %s", problem)
             raise RecordError(problems)
         today = build_date(self.settings)
-        pipeline = LogoPipeline(content, Path(self.settings.get("CACHE_PATH", ".cache")) / "logos")
+        pipeline = LogoPipeline(content, cache_dir / "logos")
         tiles = {r.slug: pipeline.process(r) for r in records if r.logo}
         wall = wall_order(records, today)
         ended = sorted((r for r in records if not r.is_active(today)), key=lambda r: r.until, reverse=True)
@@ -81,20 +84,44 @@ class PartnerGenerator(Generator):
             )
         writer.write_file(f"{WALL_URL}a-z/index.html", template, self.context,
                           partners=sorted(wall, key=lambda r: r.title.casefold()), active_type=None, view="a-z")
-        page_template = self.get_template("partner")
-        today = self.context["build_today"]
-        for record in self.records:
-            writer.write_file(
-                f"{partner_url(record.slug)}index.html", page_template, self.context,
-                partner=record, logo=self.logos.get(record.slug), ended=not record.is_active(today),
-            )
         out = Path(self.output_path)
+        today = self.context["build_today"]
+        self._write_partner_pages(writer, out)
         self.pipeline.write(out)
         site_url = self.settings.get("SITEURL") or self.settings.get("PARTNERS_DEV_SITEURL", "http://127.0.0.1:8000")
         export.write_open_data(out, self.records, self.logos, today)
         export.write_feed(out, self.records, site_url, self.settings["SITENAME"], today)
         export.write_sitemap(out, site_url, self._site_paths())
         export.write_robots(out, site_url)
+
+    def _write_partner_pages(self, writer, out: Path) -> None:
+        """Render each partner page, skipping pages whose inputs are unchanged since the last build."""
+        page_template = self.get_template("partner")
+        today = self.context["build_today"]
+        cache = PageCache(Path(self.settings.get("CACHE_PATH", ".cache")) / "partner-pages.pickle",
+                          self._shared_inputs())
+        for record in self.records:
+            name = f"{partner_url(record.slug)}index.html"
+            logo = self.logos.get(record.slug)
+            ended = not record.is_active(today)
+            key = cache.key(record, logo, ended)
+            if cache.fresh(name, key, out):
+                continue
+            writer.write_file(name, page_template, self.context, partner=record, logo=logo, ended=ended)
+            cache.store(name, key)
+        cache.prune(out)
+        cache.save()
+
+    def _shared_inputs(self) -> str:
+        """Everything besides the record that shapes a partner page: theme files and settings."""
+        theme = Path(self.theme)
+        files = sorted(p for p in theme.rglob("*") if p.is_file())
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(str(path.relative_to(theme)).encode() + path.read_bytes())
+        for setting in ("SITENAME", "SITEURL", "JINJA_ENVIRONMENT", "PARTNERS_DEV_SITEURL"):
+            digest.update(repr(self.settings.get(setting)).encode())
+        return digest.hexdigest()
 
     def _site_paths(self) -> list[str]:
         """Every public HTML path, for the sitemap."""

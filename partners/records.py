@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import hashlib
+import os
+import pickle
 import re
 from pathlib import Path
 
@@ -17,6 +20,11 @@ from .markup import SafeMarkdownExtension
 from .validate import Problem, record_from_values, validate_fields
 
 PARTNERS_DIR = "partners"
+# The cache is trusted only by the exact code that wrote it: rules, schema and reader.
+CACHE_VERSION = hashlib.sha256(b"".join(
+    (Path(__file__).parent / name).read_bytes()
+    for name in ("records.py", "schema.py", "validate.py", "markup.py", "logos.py")
+)).hexdigest()
 # The same pattern Python-Markdown's meta extension uses to recognise a header line.
 _META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _CONTINUATION_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
@@ -127,14 +135,57 @@ def record_paths(content_dir: Path) -> list[Path]:
     return sorted(folder.glob("*.md")) if folder.is_dir() else []
 
 
-def load_records(content_dir: Path, check_logo_files: bool = True) -> tuple[list[schema.Record], list[Problem]]:
-    """Read and validate every record under content_dir/partners; slugs must be unique."""
+def _stamp(path: Path) -> tuple[int, int]:
+    """What changes when a file changes: modification time and size."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _cache_key(path: Path, content_dir: Path) -> tuple:
+    """A record's result depends on its own file and, if it names one, its logo file."""
+    return (_stamp(path), _stamp(content_dir / schema.LOGO_DIR / _logo_name(path)), CACHE_VERSION)
+
+
+def _logo_name(path: Path) -> str:
+    """The file name after 'Logo: logos/' in a record's header, or ''."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if not line.strip():
+                    break
+                if line.lower().startswith("logo:"):
+                    return line.split(":", 1)[1].strip().split("/", 1)[-1]
+    except OSError:
+        pass
+    return ""
+
+
+def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: Path | None = None
+                 ) -> tuple[list[schema.Record], list[Problem]]:
+    """Read and validate every record under content_dir/partners; slugs must be unique.
+
+    With `cache_file`, a record whose file and logo are unchanged since the last run is not
+    parsed again: at a thousand partners that is most of an editor's rebuild.
+    """
+    cache = _read_cache(cache_file) if cache_file else {}
+    fresh: dict[str, tuple] = {}
     records, problems = [], []
     for path in record_paths(content_dir):
-        record, found = read_record(path, content_dir, check_logo_files)
+        key = _cache_key(path, content_dir)
+        hit = cache.get(str(path))
+        if hit and hit[0] == key and check_logo_files:
+            record, found = hit[1], hit[2]
+        else:
+            record, found = read_record(path, content_dir, check_logo_files)
+        fresh[str(path)] = (key, record, found)
         problems += found
         if record:
             records.append(record)
+    if cache_file:
+        _write_cache(cache_file, fresh)
     # The slug equals the file name, so a clash can only come from case folding filesystems.
     seen: dict[str, str] = {}
     for record in records:
@@ -142,6 +193,25 @@ def load_records(content_dir: Path, check_logo_files: bool = True) -> tuple[list
             problems.append(Problem("Slug", f"'{record.slug}' wordt ook gebruikt in {seen[record.slug]}", record.source, 1))
         seen[record.slug] = record.source
     return records, problems
+
+
+def _read_cache(cache_file: Path) -> dict:
+    try:
+        with open(cache_file, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return {}  # a missing or stale cache only costs time
+
+
+def _write_cache(cache_file: Path, entries: dict) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(".tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass
 
 
 def wall_order(records: list[schema.Record], today: dt.date) -> list[schema.Record]:

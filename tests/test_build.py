@@ -219,3 +219,39 @@ def test_pelican_command_exits_nonzero_with_path_and_line(content_dir, write_rec
     output = " ".join((result.stdout + result.stderr).split())
     assert f"{path.name}:3: Type: moet een van deze zijn" in output
     assert not (tmp_path / "out" / "partners" / "goed").exists()
+
+
+def test_rebuild_with_cache_sees_an_edited_record_and_logo(write_record, content_dir, build):
+    (content_dir / "logos" / "een.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10"/>')
+    path = write_record({"Title": "Gemeente Een", "Slug": "gemeente-een", "Type": "overheid", "Since": "2024-01-01",
+                         "Logo": "logos/een.svg"})
+    out = build()
+    assert "Gemeente Een" in (out / "partners" / "index.html").read_text()
+    path.write_text(path.read_text().replace("Gemeente Een", "Gemeente Twee"))
+    out = build()
+    assert "Gemeente Twee" in (out / "partners" / "index.html").read_text()
+    (content_dir / "logos" / "een.svg").write_bytes(b"GIF89a")
+    with pytest.raises(RecordError, match="Logo: een.svg: dit is geen"):
+        build()
+
+
+def test_cached_rebuild_after_one_edit_equals_a_full_build(tmp_path):
+    """The editor's fast rebuild must write exactly what a clean build writes."""
+    import filecmp
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    fields = write_synthetic(content, 30)
+    run_pelican(content, tmp_path / "incremental" / "output")
+    edited = content / "partners" / f"{fields[7]['Slug']}.md"
+    edited.write_text(edited.read_text().replace("Synthetische partner", "Gewijzigde partner"))
+    (content / "partners" / f"{fields[8]['Slug']}.md").unlink()  # a removed partner leaves no page behind
+    incremental = run_pelican(content, tmp_path / "incremental" / "output")
+    clean = run_pelican(content, tmp_path / "clean" / "output")
+    left = sorted(p.relative_to(incremental) for p in incremental.rglob("*") if p.is_file())
+    right = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
+    assert left == right
+    _, mismatch, errors = filecmp.cmpfiles(incremental, clean, [str(p) for p in left], shallow=False)
+    assert mismatch == [] and errors == []
+    assert "Gewijzigde partner" in (incremental / "partners" / fields[7]["Slug"] / "index.html").read_text()
