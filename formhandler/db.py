@@ -13,7 +13,8 @@ from alembic.script import ScriptDirectory
 from flask import current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import InternalError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,9 @@ logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Errors that mean "the database cannot take this write right now": the applicant gets a 503.
-UNAVAILABLE_ERRORS = (OperationalError,)
+# OperationalError: locked, disk full, read-only SQLite, server gone; InternalError: a read-only
+# PostgreSQL (a standby after failover); PoolTimeoutError: every connection busy.
+UNAVAILABLE_ERRORS = (OperationalError, InternalError, PoolTimeoutError)
 
 
 class SchemaError(RuntimeError):

@@ -1,4 +1,180 @@
-"""Registration form blueprint (stub; being written)."""
-from flask import Blueprint
+"""The public registration form at /aanmelden/ and its thanks page."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from partners.criteria import COMPANY_ACKNOWLEDGEMENT, CONDITIONAL, CRITERIA, CRITERIA_HASH
+from partners.schema import CONTRIBUTIONS, LOGO_MAX_BYTES
+
+from . import csrf, mail, queue
+from .db import UNAVAILABLE_ERRORS, get_session
+from .forms import RegistrationForm, seconds_since_started, started_token
+from .limits import limiter
 
 bp = Blueprint("registration", __name__, url_prefix="/aanmelden")
+logger = logging.getLogger(__name__)
+
+CSRF_MESSAGE = ("Het formulier was te lang open, of uw browser stuurde het beveiligingskenmerk niet mee. "
+                "Uw gegevens staan er nog. Controleer ze en verstuur het formulier opnieuw.")
+UNAVAILABLE_MESSAGE = ("Er ging bij ons iets mis bij het opslaan. Er is niets opgeslagen. Uw gegevens staan er "
+                       "nog: probeer het over een paar minuten opnieuw.")
+# Marks for a reviewer, never a reason to refuse: an address from a throwaway-mail service.
+DISPOSABLE_DOMAINS = frozenset({
+    "10minutemail.com", "discard.email", "dispostable.com", "getnada.com", "guerrillamail.com",
+    "guerrillamail.net", "mailinator.com", "maildrop.cc", "mintemail.com", "mohmal.com",
+    "sharklasers.com", "temp-mail.org", "tempmail.com", "throwawaymail.com", "trashmail.com",
+    "yopmail.com",
+})
+MAX_LINKS = 3
+INTERNAL_FIELDS = ("csrf_token", "started", "homepage_url")
+_LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def suspect_reasons(data: dict) -> list[str]:
+    """Short Dutch reasons a reviewer should look twice at this application."""
+    reasons = []
+    links = len(_LINK_RE.findall(data["motivation"])) + len(_LINK_RE.findall(data["contribution_text"]))
+    if links > MAX_LINKS:
+        reasons.append(f"veel links in de tekst ({links})")
+    domain = data["email"].rsplit("@", 1)[-1].lower()
+    if domain in DISPOSABLE_DOMAINS:
+        reasons.append(f"wegwerp-e-mailadres ({domain})")
+    return reasons
+
+
+def bot_reason(form: RegistrationForm) -> str | None:
+    """Why this looks like a bot (honeypot filled, forged or too-fast fill time), or None."""
+    if (form.homepage_url.data or "").strip():
+        return "honeypot"
+    elapsed = seconds_since_started(form.started.data or "")
+    if elapsed is None:
+        return "fill-time-signature"
+    if elapsed < float(current_app.config["MIN_FILL_SECONDS"]):
+        return "fill-time-too-fast"
+    return None
+
+
+def aria(field, hint=False, **attrs) -> dict:
+    """Attributes tying a field to its hint and error, and marking it invalid; empty values dropped."""
+    described = ([f"{field.id}-hint"] if hint else []) + ([f"{field.id}-error"] if field.errors else [])
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    attrs.update(invalid_attr(field))
+    return {key: value for key, value in attrs.items() if value not in ("", None)}
+
+
+def invalid_attr(field) -> dict:
+    return {"aria-invalid": "true"} if field.errors else {}
+
+
+def anchor(field) -> str:
+    """The id the error summary links to: the field, or the first option of a group."""
+    return f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id
+
+
+def invalid_fields(form: RegistrationForm) -> list:
+    """Fields with an error, in page order; the hidden technical fields are never shown."""
+    return [field for field in form if field.errors and field.name not in INTERNAL_FIELDS]
+
+
+def render_form(form: RegistrationForm, status: int = 200, notice: str = ""):
+    """The form page; `notice` is a message above the form that is not about one field."""
+    chosen_file = ""
+    if request.method == "POST" and form.logo.data:
+        chosen_file = form.logo.data.filename or "een bestand"
+    return render_template(
+        "register.html", form=form, invalid=invalid_fields(form), notice=notice, chosen_file=chosen_file,
+        criteria=CRITERIA, conditional=CONDITIONAL, company_acknowledgement=COMPANY_ACKNOWLEDGEMENT,
+        contributions=CONTRIBUTIONS, logo_max_kb=LOGO_MAX_BYTES // 1024,
+        aria=aria, invalid_attr=invalid_attr, anchor=anchor,
+    ), status
+
+
+@bp.get("/")
+def show():
+    """The empty form, with the signed moment it was shown."""
+    form = RegistrationForm(formdata=None)
+    form.started.data = started_token()
+    return render_form(form)
+
+
+@bp.post("/")
+@limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])
+def submit():
+    """Check the application; store it and redirect, or show the form again with everything kept."""
+    form = RegistrationForm()
+    # The view is exempt from CSRFProtect's automatic check and runs the same check itself, so an
+    # expired token shows the form with the input kept rather than a bare error page.
+    # Re-rendering gives a fresh token.
+    try:
+        csrf.protect()
+    except CSRFError:
+        return render_form(form, notice=CSRF_MESSAGE)
+    reason = bot_reason(form)
+    if reason is not None:
+        return store_spam(form, reason)
+    # Status 200, not 4xx: some proxies replace error bodies with their own page, and the
+    # applicant would lose everything typed. The error summary tells people (and tests) what failed.
+    if not form.validate():
+        return render_form(form)
+    data = form.submission_data()
+    data.update(criteria_hash=CRITERIA_HASH, suspect_reasons=suspect_reasons(data))
+    # criteria_accepted_at and privacy_consent_at default to the moment of storing; passing them
+    # here would put a timestamp in the fingerprint and break duplicate detection.
+    session = get_session()
+    try:
+        _item, created = queue.add_submission(session, data, form.checked_logo, mails=mail.build_mails)
+    except UNAVAILABLE_ERRORS as exc:
+        _rollback(session)
+        logger.error("registration not stored, database unavailable: %s", type(exc).__name__)
+        return render_form(form, status=503, notice=UNAVAILABLE_MESSAGE)
+    if created:
+        send_now()
+    return redirect(url_for("registration.thanks"), code=303)
+
+
+csrf.exempt(submit)
+
+
+def store_spam(form: RegistrationForm, reason: str):
+    """Keep a bot's submission apart as spam when it fits the columns; the bot sees the thanks page."""
+    logger.info("registration marked as spam: %s", reason)
+    if form.validate():
+        data = form.submission_data()
+        data.update(criteria_hash=CRITERIA_HASH, suspect_reasons=[f"automatisch herkend: {reason}"])
+        session = get_session()
+        try:
+            queue.add_submission(session, data, form.checked_logo, state="spam")
+        except UNAVAILABLE_ERRORS as exc:
+            _rollback(session)
+            logger.error("spam not stored, database unavailable: %s", type(exc).__name__)
+    return redirect(url_for("registration.thanks"), code=303)
+
+
+def send_now() -> None:
+    """Best effort: send the outbox right away; the outbox keeps anything that fails for later."""
+    send = getattr(mail, "send_after_commit", None)
+    if send is None:
+        return
+    try:
+        send()
+    except Exception:  # the application is stored; mail trouble must not hide that
+        logger.exception("sending mail after commit failed; the outbox will retry")
+
+
+def _rollback(session) -> None:
+    try:
+        session.rollback()
+    except Exception:  # a dead connection cannot roll back; the session is closed at teardown
+        logger.warning("rollback after a database error failed", exc_info=True)
+
+
+@bp.get("/bedankt/")
+def thanks():
+    """What happens after an application."""
+    return render_template("thanks.html")
