@@ -1,0 +1,29 @@
+"""A real HTTP server (werkzeug, threaded) running the app and the built site on loopback."""
+
+from __future__ import annotations
+
+import threading
+
+from werkzeug.serving import make_server
+
+from formhandler import create_app
+from formhandler.devserver import add_site_routes
+
+from .conftest import SECRET
+
+
+class LiveServer:
+    """Start with a config; `url` is the base address; `stop()` shuts it down."""
+
+    def __init__(self, config: dict):
+        self.app = create_app({"TESTING": False, "SECRET_KEY": SECRET, "MIN_FILL_SECONDS": 0,
+                               "RATELIMIT_ENABLED": False, "DEVELOPMENT": True, **config})
+        add_site_routes(self.app)
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.app.extensions["formhandler.engine"].dispose()
