@@ -7,6 +7,12 @@ import os
 import secrets
 from pathlib import Path
 
+import pelican.log  # noqa: F401 -- imported first so its global logger class can be undone below
+
+# Pelican installs a logger class that silently drops repeated messages; the app's own
+# loggers (created when its modules are imported below) must log every event.
+logging.setLoggerClass(logging.Logger)
+
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader

@@ -1,4 +1,233 @@
-"""Review queue admin (stub; being written)."""
-from flask import Blueprint
+"""Review queue admin: list, detail, state changes, notes, logo preview and publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from partners.criteria import COMPANY_ACKNOWLEDGEMENT, CRITERIA, CRITERIA_HASH
+from partners.logos import Logo as CheckedLogo
+from partners.schema import CONTRIBUTIONS, TYPE_SINGULAR
+
+from . import queue
+from .auth import login_required
+from .db import get_session
+from .states import STATES, TransitionError, allowed_targets
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
+logger = logging.getLogger(__name__)
+
+KINDS = {"aanmelding": "Aanmelding", "wijziging": "Wijzigingsverzoek"}
+NOTE_MAX = 4000
+SEARCH_MAX = 200
+# A logo is shown as an image only; even opened on its own it may run nothing and load nothing.
+LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
+NOT_AVAILABLE = "Publiceren vanuit het beheer is nog niet beschikbaar. Gebruik voorlopig de opdrachtregel."
+
+
+@bp.after_request
+def no_index(response):
+    """Admin pages stay out of search engines (base.html has no block for a robots meta tag)."""
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.context_processor
+def labels():
+    """Dutch labels for states, kinds, types and contributions in every admin template."""
+    return dict(STATES=STATES, KINDS=KINDS, TYPES=TYPE_SINGULAR, CONTRIBUTIONS=CONTRIBUTIONS, local_time=local_time)
+
+
+def local_time(moment: dt.datetime | None) -> str:
+    """A stored UTC time as Dutch local time; SQLite hands it back without a zone."""
+    if moment is None:
+        return "onbekend"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
+
+
+def _choice(name: str, allowed) -> str:
+    """A filter value from the query string, or '' when it is not one of `allowed`."""
+    value = request.args.get(name, "")
+    return value if value in allowed else ""
+
+
+def _item_or_404(item_id: int):
+    item = queue.get(get_session(), item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The queue, newest first, filtered by state, kind, type and free text."""
+    filters = dict(state=_choice("state", STATES), kind=_choice("kind", KINDS),
+                   organisation_type=_choice("organisation_type", TYPE_SINGULAR),
+                   q=request.args.get("q", "").strip()[:SEARCH_MAX])
+    db = get_session()
+    items = queue.search(db, state=filters["state"] or None, kind=filters["kind"] or None,
+                         organisation_type=filters["organisation_type"] or None, text=filters["q"] or None)
+    return render_template("admin/index.html", items=items, filters=filters, counts=queue.counts(db),
+                           filtered=any(filters.values()))
+
+
+@bp.route("/<int:item_id>")
+@login_required
+def detail(item_id: int):
+    """Everything about one item: fields, criteria, suspect reasons, history and actions."""
+    item = _item_or_404(item_id)
+    criteria = [(slug, CRITERIA.get(slug, "(onbekend criterium)")) for slug in item.criteria or ()]
+    targets = [t for t in allowed_targets(item.state) if t != "gepubliceerd"]
+    return render_template(
+        "admin/detail.html", item=item, criteria=criteria, targets=targets,
+        hash_changed=item.criteria_hash != CRITERIA_HASH, company_text=COMPANY_ACKNOWLEDGEMENT,
+    )
+
+
+def _note() -> str | None:
+    """The posted note, or None (with a message) when it is too long."""
+    note = request.form.get("note", "").strip()
+    if len(note) > NOTE_MAX:
+        flash(f"De notitie is te lang: hoogstens {NOTE_MAX} tekens. Er is niets gewijzigd.", "error")
+        return None
+    return note
+
+
+@bp.route("/<int:item_id>/status", methods=("POST",))
+@login_required
+def change_status(item_id: int):
+    """Move the item to the chosen state, recording the reviewer and the note."""
+    item = _item_or_404(item_id)
+    note = _note()
+    if note is not None:
+        target = request.form.get("target", "")
+        db = get_session()
+        try:
+            queue.change_state(db, item, target, actor=g.reviewer, note=note)
+        except TransitionError as exc:
+            db.rollback()
+            flash(f"De status is niet gewijzigd. {exc}", "error")
+        else:
+            db.commit()
+            flash(f"De status is nu '{STATES[target]}'.", "success")
+    return redirect(url_for("admin.detail", item_id=item_id), code=303)
+
+
+@bp.route("/<int:item_id>/notitie", methods=("POST",))
+@login_required
+def add_note(item_id: int):
+    """Add a note to the history without changing the state."""
+    item = _item_or_404(item_id)
+    note = _note()
+    if note == "":
+        flash("Schrijf eerst een notitie; er is niets opgeslagen.", "error")
+    elif note is not None:
+        db = get_session()
+        queue.add_note(db, item, actor=g.reviewer, note=note)
+        db.commit()
+        flash("De notitie is opgeslagen.", "success")
+    return redirect(url_for("admin.detail", item_id=item_id), code=303)
+
+
+def _file_response(data: bytes, mimetype: str, filename: str, disposition: str = "inline") -> Response:
+    """Bytes served so that a browser never runs or sniffs them."""
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Security-Policy"] = LOGO_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@bp.route("/<int:item_id>/logo")
+@login_required
+def logo(item_id: int):
+    """The stored logo, sandboxed."""
+    item = _item_or_404(item_id)
+    if item.logo is None:
+        abort(404)
+    checked = CheckedLogo(item.logo.data, item.logo.kind, item.logo.width, item.logo.height)
+    return _file_response(item.logo.data, checked.mime_type, f"logo-{item.id}{checked.extension}")
+
+
+def _publish_module():
+    """formhandler.publish, or None while it is not there yet."""
+    try:
+        return importlib.import_module("formhandler.publish")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("formhandler.publish", None) and not str(exc).startswith("import of formhandler.publish"):
+            raise
+        return None
+
+
+def _render_publication(item):
+    """(publication, message): what publishing would write, or the Dutch reason it cannot."""
+    module = _publish_module()
+    if module is None:
+        return None, NOT_AVAILABLE
+    try:
+        return module.render_publication(item), None
+    except Exception as exc:  # its messages are Dutch by contract; a bug must not become a 500
+        logger.warning("render_publication failed for item %s: %s", item.id, type(exc).__name__)
+        return None, str(exc) or "Het partnerrecord kon niet worden opgesteld."
+
+
+@bp.route("/<int:item_id>/publicatie")
+@login_required
+def publication(item_id: int):
+    """Preview the record and logo that publishing writes, with downloads."""
+    item = _item_or_404(item_id)
+    result, message = _render_publication(item)
+    return render_template("admin/publication.html", item=item, publication=result, message=message)
+
+
+@bp.route("/<int:item_id>/publicatie/<any(record, logo):part>")
+@login_required
+def publication_download(item_id: int, part: str):
+    """Download the record (Markdown) or the logo that publishing writes."""
+    item = _item_or_404(item_id)
+    result, message = _render_publication(item)
+    if result is None:
+        flash(message, "error")
+        return redirect(url_for("admin.publication", item_id=item_id), code=303)
+    if part == "record":
+        return _file_response(result.record_text.encode("utf-8"), "text/markdown; charset=utf-8",
+                              f"{result.slug}.md", "attachment")
+    if not result.logo_bytes:
+        abort(404)
+    kind = result.logo_filename.rsplit(".", 1)[-1].lower()
+    mimetype = {"svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+                "webp": "image/webp"}.get(kind, "application/octet-stream")
+    return _file_response(result.logo_bytes, mimetype, result.logo_filename.rsplit("/", 1)[-1], "attachment")
+
+
+@bp.route("/<int:item_id>/publiceren", methods=("POST",))
+@login_required
+def publish(item_id: int):
+    """Write the partner record and logo into the content folder and mark the item published."""
+    item = _item_or_404(item_id)
+    if item.state != "getekend":
+        flash(f"Alleen een item met de status '{STATES['getekend']}' kan worden gepubliceerd.", "error")
+        return redirect(url_for("admin.detail", item_id=item_id), code=303)
+    module = _publish_module()
+    if module is None:
+        flash(NOT_AVAILABLE, "error")
+        return redirect(url_for("admin.detail", item_id=item_id), code=303)
+    db = get_session()
+    try:
+        module.publish_item(db, item, content_dir=current_app.config["CONTENT_DIR"], actor=g.reviewer)
+        db.commit()
+    except Exception as exc:  # its messages are Dutch by contract; nothing half-done stays in the session
+        db.rollback()
+        logger.warning("publish failed for item %s: %s", item_id, type(exc).__name__)
+        flash(f"Publiceren is niet gelukt. {exc}", "error")
+    else:
+        flash("Het partnerrecord en het logo zijn geschreven. Vergeet niet ze te committen.", "success")
+    return redirect(url_for("admin.detail", item_id=item_id), code=303)

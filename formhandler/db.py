@@ -11,6 +11,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app, g
+from flask.cli import AppGroup
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InternalError, OperationalError, SQLAlchemyError
@@ -102,9 +103,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
-def check_schema(engine: Engine) -> None:
-    """Refuse a database whose schema is newer than (or unknown to) this code."""
+def check_schema(engine: Engine, *, allow_outdated: bool = False) -> None:
+    """Refuse a database whose schema is newer than (or unknown to) this code.
+
+    `allow_outdated` lets CLI commands (above all `db upgrade`) start on an empty or older schema.
+    """
     current, head = schema_status(engine)
+    if current is None and allow_outdated:
+        return
     if current is None:
         raise SchemaError("De database heeft nog geen schema: voer 'flask --app formhandler db upgrade' uit.")
     script = ScriptDirectory.from_config(alembic_config(engine))
@@ -114,7 +120,7 @@ def check_schema(engine: Engine) -> None:
         raise SchemaError(
             f"Het databaseschema ({current}) is nieuwer dan deze code ({head}); werk de code bij."
         ) from None
-    if current != head:
+    if current != head and not allow_outdated:
         raise SchemaError(f"Het databaseschema ({current}) is ouder dan de code ({head}): voer 'flask --app formhandler db upgrade' uit.")
 
 
@@ -134,9 +140,7 @@ def close_session(_exc=None) -> None:
             logger.warning("database session could not be closed cleanly", exc_info=True)
 
 
-@click.group("db")
-def db_cli():
-    """Database schema commands."""
+db_cli = AppGroup("db", help="Database schema commands.")
 
 
 @db_cli.command("upgrade")
@@ -158,6 +162,7 @@ def init_app(app, *, auto_upgrade: bool) -> None:
     with app.app_context():
         check_sqlite_pragmas(engine)
     if not app.config.get("SKIP_SCHEMA_CHECK"):
-        check_schema(engine)
+        # Under the `flask` command the schema may be empty or old: that is what `db upgrade` is for.
+        check_schema(engine, allow_outdated=click.get_current_context(silent=True) is not None)
     app.teardown_appcontext(close_session)
     app.cli.add_command(db_cli)

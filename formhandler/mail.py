@@ -1,10 +1,321 @@
-"""Mail outbox (stub; being written)."""
+"""Mail through a durable outbox: rows written with the submission, sent after commit, retried with backoff.
+
+A message is marked sent only after the backend accepted it; a crash between acceptance and the
+mark means one re-send after the claim lease, recognisable by its stable Message-ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import smtplib
+import ssl
+import time
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+import click
+from flask import current_app, g, has_app_context
+from flask.cli import AppGroup
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from partners.schema import TYPE_SINGULAR
+
+from .db import UNAVAILABLE_ERRORS
+from .models import OutboxMessage, Submission, utcnow
+
+logger = logging.getLogger(__name__)
+# partners imports Pelican, whose logger class silently drops a message seen before; keep every one.
+for _filter in list(logger.filters):
+    logger.removeFilter(_filter)
+
+BACKOFF_CAP = dt.timedelta(hours=1)
+# A claimed row is left alone by other drainers this long; beyond it a crashed drainer's row is retried.
+LEASE = dt.timedelta(minutes=10)
+ERROR_MAX = 200
+_ADDRESS = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
+_G_KEY = "formhandler_outbox"
 
 
-def build_mails(item):
-    """OutboxMessage rows for a new submission."""
-    return []
+class Unreachable(Exception):
+    """The mail server cannot be reached: every further message of this run is deferred."""
 
 
-def init_app(app):
-    """Register the mail commands."""
+def build_mails(item: Submission) -> list[OutboxMessage]:
+    """The confirmation to the applicant and the notice to the bureau for a new (flushed) submission."""
+    if item.state == "spam":  # never mail an address a bot typed in
+        return []
+    name = _one_line(item.organisation_name)
+    messages = [
+        OutboxMessage(to_addr=item.email, subject="Bevestiging van uw aanmelding bij Alliantie Nederland Rookvrij!",
+                      body=_confirmation(name, item.id)),
+        OutboxMessage(to_addr=current_app.config["NOTIFY_TO"], subject=f"Nieuwe aanmelding: {name}"[:200],
+                      body=_notice(item, name)),
+    ]
+    if has_app_context():  # send_after_commit sends exactly these
+        g.setdefault(_G_KEY, []).extend(messages)
+    return messages
+
+
+def _confirmation(name: str, item_id: int) -> str:
+    notify_to = current_app.config["NOTIFY_TO"]
+    return f"""Goedendag,
+
+Hartelijk dank voor de aanmelding van {name} als partner van Alliantie Nederland Rookvrij!
+Wij hebben uw aanmelding goed ontvangen onder nummer #{item_id}.
+
+Wat gebeurt er nu?
+1. Het Alliantiebureau neemt contact met u op.
+2. Samen bekijken we of uw organisatie voldoet aan de criteria voor het partnerschap.
+3. Daarna sturen wij u de stukken voor het partnerschap.
+4. U stuurt de getekende overeenkomst naar ons terug.
+5. Dan is het partnerschap definitief.
+6. Wij stellen nieuwe partners voor in de Alliantieraad en in onze nieuwsbrief.
+
+Heeft u een vraag? Mail dan naar {notify_to} en noem nummer #{item_id}.
+
+U krijgt dit bericht omdat dit e-mailadres is ingevuld op het aanmeldformulier van onze website.
+Heeft u zich niet aangemeld? Laat het ons dan weten, dan verwijderen wij de gegevens.
+
+Met vriendelijke groet,
+Het Alliantiebureau van Alliantie Nederland Rookvrij!
+"""
+
+
+def _notice(item: Submission, name: str) -> str:
+    # Minimal on purpose: contact details stay in the admin, behind a login.
+    kind = TYPE_SINGULAR.get(item.organisation_type, item.organisation_type)
+    return f"""Er is een nieuwe aanmelding binnengekomen (#{item.id}).
+
+Organisatie: {name}
+Soort: {kind}
+Plaats: {_one_line(item.city) or "niet ingevuld"}
+
+Bekijk en behandel de aanmelding in het beheer: /beheer/{item.id}
+"""
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def scrub(error: BaseException | str) -> str:
+    """A short error text without mail addresses, safe for the database and the log."""
+    text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    return _ADDRESS.sub("<adres>", " ".join(text.split()))[:ERROR_MAX]
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait before the next attempt: 1, 2, 4 … minutes, at most an hour."""
+    return min(dt.timedelta(minutes=2 ** min(max(attempts - 1, 0), 10)), BACKOFF_CAP)
+
+
+def message_id(row: OutboxMessage, config) -> str:
+    """Message-ID from the row id and creation time, so a re-send after a crash is the same message."""
+    domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
+    return f"<outbox.{row.id}.{int(_utc(row.created_at).timestamp())}@{domain}>"
+
+
+def to_email(row: OutboxMessage, config) -> EmailMessage:
+    """A UTF-8 EmailMessage for an outbox row."""
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = row.to_addr
+    message["Subject"] = _one_line(row.subject)
+    message["Date"] = format_datetime(_utc(row.created_at))
+    message["Message-ID"] = message_id(row, config)
+    message.set_content(row.body, charset="utf-8")
+    return message
+
+
+class LogBackend:
+    """DEVELOPMENT ONLY: writes each mail, addresses included, to the log `formhandler.mail` at INFO."""
+
+    def __init__(self, config):
+        self.config = config
+
+    def send(self, row: OutboxMessage) -> None:
+        message = to_email(row, self.config)
+        headers = "".join(f"{name}: {value}\n" for name, value in message.items() if name in ("From", "To", "Subject", "Message-ID"))
+        logger.info("Mail (ontwikkelmodus, niet verstuurd):\n%s\n%s", headers, row.body)
+
+    def close(self) -> None:
+        pass
+
+
+class SmtpBackend:
+    """Production: one SMTP connection per run, opened on the first message."""
+
+    def __init__(self, config):
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        try:
+            smtp = smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=float(config["SMTP_TIMEOUT"]))
+            if config["SMTP_STARTTLS"]:
+                smtp.starttls(context=ssl.create_default_context())
+            if config["SMTP_USERNAME"]:
+                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+        except (OSError, smtplib.SMTPException) as exc:
+            raise Unreachable(scrub(exc)) from exc
+        return smtp
+
+    def send(self, row: OutboxMessage) -> None:
+        if self.smtp is None:
+            self.smtp = self._connect()
+        sender = parseaddr(self.config["MAIL_FROM"])[1]
+        try:
+            self.smtp.send_message(to_email(row, self.config), from_addr=sender, to_addrs=[row.to_addr])
+        except smtplib.SMTPServerDisconnected as exc:
+            self.smtp = None  # the connection is gone; a later run reconnects
+            raise Unreachable(scrub(exc)) from exc
+        except smtplib.SMTPException:  # (an OSError too) refused recipient or data: this message only
+            raise
+        except OSError as exc:  # timeout or reset: the server, not the message
+            self.smtp = None
+            raise Unreachable(scrub(exc)) from exc
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.smtp = None
+
+
+BACKENDS = {"log": LogBackend, "smtp": SmtpBackend}
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
+
+
+def _claim(session: Session, row_id: int, now: dt.datetime, lease: dt.timedelta = LEASE) -> OutboxMessage | None:
+    """Take one due row for this drainer, or None when another drainer has it or it is sent."""
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
+        .values(next_attempt_at=now + lease)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    row = session.get(OutboxMessage, row_id, populate_existing=True) if claimed == 1 else None
+    session.commit()  # no transaction stays open while we talk to the mail server
+    return row
+
+
+def _record(session: Session, row: OutboxMessage, now: dt.datetime, error: str | None) -> None:
+    if error is None:
+        values = dict(sent_at=now, last_error="")
+    else:
+        attempts = row.attempts + 1
+        values = dict(attempts=attempts, last_error=error, next_attempt_at=now + backoff(attempts))
+        logger.warning("Mail %s niet verstuurd (poging %s): %s", row.id, attempts, error)
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values)
+                    .execution_options(synchronize_session=False))
+    session.commit()
+
+
+def send_pending(session: Session, now: dt.datetime | None = None, limit: int = 100, *,
+                 ids: list[int] | None = None, deadline: float | None = None) -> tuple[int, int]:
+    """Send due unsent messages (optionally only `ids`) until `deadline` (monotonic); (sent, failed)."""
+    now = _utc(now or utcnow())
+    query = select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    due = list(session.scalars(query.order_by(OutboxMessage.id).limit(limit)))
+    session.commit()
+    config = current_app.config
+    backend = BACKENDS[config["MAIL_BACKEND"]](config)
+    # The lease must outlast one slow send, or a second drainer could take the row meanwhile.
+    lease = max(LEASE, dt.timedelta(seconds=10 * float(config["SMTP_TIMEOUT"])))
+    sent = failed = 0
+    down: str | None = None
+    try:
+        for row_id in due:
+            if down is None and deadline is not None and time.monotonic() > deadline:
+                break  # out of time; once the server is known down, deferring the rest costs nothing
+            row = _claim(session, row_id, now, lease)
+            if row is None:
+                continue
+            error = down
+            if error is None:
+                try:
+                    backend.send(row)
+                except Unreachable as exc:
+                    error = down = str(exc)  # defer the rest of this run without waiting again
+                except Exception as exc:  # refused recipient, bad data or setting: this message only
+                    error = scrub(exc)
+            _record(session, row, now, error)
+            sent, failed = sent + (error is None), failed + (error is not None)
+    finally:
+        backend.close()
+    return sent, failed
+
+
+def send_after_commit() -> tuple[int, int]:
+    """Best effort: send this request's outbox messages now; never raises, bounded by SMTP_TIMEOUT."""
+    try:
+        rows = g.pop(_G_KEY, [])
+        ids = [row.id for row in rows if row.id is not None]
+        if not ids:
+            return 0, 0
+        deadline = time.monotonic() + float(current_app.config["SMTP_TIMEOUT"])
+        # A session of its own: the caller's session and transaction stay untouched.
+        with current_app.extensions["formhandler.sessionmaker"]() as session:
+            return send_pending(session, ids=ids, deadline=deadline)
+    except Exception as exc:  # the submission is safe in the outbox; `mail send` retries
+        logger.error("Mail na opslaan niet verstuurd; blijft in de wachtrij: %s", scrub(exc))
+        return 0, 0
+
+
+def status(session: Session) -> dict[str, int]:
+    """Counts: waiting, sent, waiting after at least one failed attempt."""
+    pending = OutboxMessage.sent_at.is_(None)
+    count = select(func.count()).select_from(OutboxMessage)
+    return {
+        "wachtend": session.scalar(count.where(pending)),
+        "verstuurd": session.scalar(count.where(OutboxMessage.sent_at.is_not(None))),
+        "mislukt": session.scalar(count.where(pending, OutboxMessage.attempts > 0)),
+    }
+
+
+mail_cli = AppGroup("mail", help="Outbox commands: send waiting mail, show counts.")
+
+
+@mail_cli.command("send")
+@click.option("--limit", default=100, show_default=True, help="Hoogstens zoveel berichten per keer.")
+def send_command(limit: int):
+    """Send every waiting message that is due (run it every minute from cron or a systemd timer)."""
+    try:
+        with current_app.extensions["formhandler.sessionmaker"]() as session:
+            sent, failed = send_pending(session, limit=limit)
+    except UNAVAILABLE_ERRORS as exc:
+        raise click.ClickException(f"De database is niet bereikbaar; er is niets verstuurd. ({scrub(exc)})") from exc
+    click.echo(f"{sent} verstuurd, {failed} mislukt")
+
+
+@mail_cli.command("status")
+def status_command():
+    """Show how many messages wait, were sent, or wait after a failed attempt."""
+    with current_app.extensions["formhandler.sessionmaker"]() as session:
+        counts = status(session)
+    click.echo(f"wachtend: {counts['wachtend']}, verstuurd: {counts['verstuurd']}, "
+               f"met mislukte pogingen: {counts['mislukt']}")
+
+
+def init_app(app) -> None:
+    """Check the backend setting and register the `mail` commands."""
+    from . import ConfigError
+
+    if app.config["MAIL_BACKEND"] not in BACKENDS:
+        raise ConfigError(f"MAIL_BACKEND moet een van {sorted(BACKENDS)} zijn, niet {app.config['MAIL_BACKEND']!r}.")
+    if app.config["MAIL_BACKEND"] == "log" and not (app.config["DEVELOPMENT"] or app.testing):
+        logger.warning("MAIL_BACKEND=log: mail wordt alleen in het log geschreven en niet verstuurd "
+                       "(alleen voor ontwikkeling); zet FORMHANDLER_MAIL_BACKEND=smtp.")
+    app.cli.add_command(mail_cli)

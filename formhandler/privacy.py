@@ -1,0 +1,116 @@
+"""Privacy duties of the queue: describe items, purge closed ones, export and erase one person's data."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from .models import Event, Logo, OutboxMessage, Submission, utcnow
+from .states import CLOSING
+
+
+@dataclasses.dataclass
+class Removed:
+    """How many rows a purge or erase removed (or would remove)."""
+
+    items: int = 0
+    logos: int = 0
+    events: int = 0
+    mails: int = 0
+    published_slugs: list[str] = dataclasses.field(default_factory=list)
+
+
+def _value(value):
+    """A JSON-safe value."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return value
+
+
+def describe(item: Submission, *, with_history: bool = True) -> dict:
+    """Every column of an item, its logo as size and type only, and its history."""
+    data = {column.name: _value(getattr(item, column.key)) for column in Submission.__table__.columns}
+    data["logo"] = (
+        {"type": item.logo.kind, "bytes": len(item.logo.data), "width": item.logo.width,
+         "height": item.logo.height, "sha256": item.logo.sha256}
+        if item.logo is not None else None
+    )
+    if with_history:
+        data["history"] = [
+            {"at": _value(e.at), "actor": e.actor, "from_state": e.from_state, "to_state": e.to_state, "note": e.note}
+            for e in item.events
+        ]
+    return data
+
+
+def purge_candidates(session: Session, days: int, now: dt.datetime | None = None) -> list[Submission]:
+    """Closed items (afgewezen, ingetrokken, spam) whose last change is more than `days` days ago."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    query = select(Submission).where(Submission.state.in_(CLOSING), Submission.updated_at < cutoff)
+    return list(session.scalars(query.order_by(Submission.id)))
+
+
+def remove(session: Session, items: list[Submission], extra_mails=None, *, dry_run: bool = False) -> Removed:
+    """Delete `items` with their logos, events and outbox mails (plus `extra_mails`), then commit."""
+    ids = [item.id for item in items]
+    mail_filter = OutboxMessage.submission_id.in_(ids)
+    if extra_mails is not None:
+        mail_filter = or_(mail_filter, extra_mails)
+    count = Removed(
+        items=len(ids),
+        logos=session.scalar(select(func.count()).select_from(Logo).where(Logo.submission_id.in_(ids))) or 0,
+        events=session.scalar(select(func.count()).select_from(Event).where(Event.submission_id.in_(ids))) or 0,
+        mails=session.scalar(select(func.count()).select_from(OutboxMessage).where(mail_filter)) or 0,
+        published_slugs=sorted(item.published_slug for item in items if item.published_slug),
+    )
+    if dry_run:
+        return count
+    # Explicit deletes, children first: does not rely on the database honouring ON DELETE CASCADE.
+    session.execute(delete(OutboxMessage).where(mail_filter))
+    session.execute(delete(Event).where(Event.submission_id.in_(ids)))
+    session.execute(delete(Logo).where(Logo.submission_id.in_(ids)))
+    session.execute(delete(Submission).where(Submission.id.in_(ids)))
+    session.commit()
+    session.expunge_all()
+    return count
+
+
+def _by_email(email: str):
+    return func.lower(Submission.email) == email.strip().lower()
+
+
+def _mail_to(email: str):
+    # An address may appear as "Naam <adres>" in the outbox.
+    address = email.strip().lower()
+    pattern = "%<" + address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ">"
+    return or_(func.lower(OutboxMessage.to_addr) == address,
+               func.lower(OutboxMessage.to_addr).like(pattern, escape="\\"))
+
+
+def items_of(session: Session, email: str) -> list[Submission]:
+    """Every item submitted with this email address (case-insensitive)."""
+    return list(session.scalars(select(Submission).where(_by_email(email)).order_by(Submission.id)))
+
+
+def export_person(session: Session, email: str) -> dict:
+    """Everything held about one email address: items with history, and the mails to or about it."""
+    items = items_of(session, email)
+    ids = [item.id for item in items]
+    mails = session.scalars(
+        select(OutboxMessage).where(or_(OutboxMessage.submission_id.in_(ids), _mail_to(email))).order_by(OutboxMessage.id)
+    )
+    return {
+        "email": email.strip(),
+        "exported_at": utcnow().isoformat(),
+        "submissions": [describe(item) for item in items],
+        "mails": [{column.name: _value(getattr(mail, column.key)) for column in OutboxMessage.__table__.columns}
+                  for mail in mails],
+    }
+
+
+def erase_person(session: Session, email: str, *, dry_run: bool = False) -> Removed:
+    """Delete every item of this email address and every mail to it; published records hold nothing personal."""
+    return remove(session, items_of(session, email), _mail_to(email), dry_run=dry_run)
