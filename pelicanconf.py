@@ -21,6 +21,8 @@ LOCALE = ("nl_NL.UTF-8", "C.UTF-8", "")
 ARTICLE_PATHS: list[str] = []
 PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []
+# The partners plugin copies theme/static minified and only when changed (partners.assets.publish_static).
+THEME_STATIC_PATHS: list[str] = []
 PLUGINS = ["partners.plugin"]
 DIRECT_TEMPLATES: list[str] = []
 PAGE_URL = "{slug}/"
@@ -33,7 +35,10 @@ FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
 # Escape everything by default; trusted HTML (rendered Markdown) is marked |safe in templates.
-JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+# auto_reload off: every build (also each `make serve` rebuild) makes a new environment anyway, and
+# the wall includes _tile.html a thousand times, each of which would otherwise stat the file.
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": [],
+                     "auto_reload": False}
 JINJA_GLOBALS = {"asset": AssetUrls(ROOT / "theme" / "static")}
 
 MARKDOWN = {

@@ -47,12 +47,67 @@ def cmd_new(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    """Live-reloading preview: Pelican rebuilds on every change and keeps serving after errors."""
-    from pelican import main as pelican_main
+    """Live-reloading preview: rebuild on every change; a bad record is reported, never fatal."""
+    import logging
+    import threading
 
-    pelican_main([args.content, "-s", args.settings, "-o", args.output, "--autoreload",
-                  "--listen", "--port", str(args.port), "--bind", args.host])
+    import watchfiles
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("partners.plugin").setLevel(logging.CRITICAL)  # _rebuild prints the problems once
+    Path(args.output).mkdir(parents=True, exist_ok=True)
+    RootedHTTPServer.allow_reuse_address = True
+    server = RootedHTTPServer(args.output, (args.host, args.port), ComplexHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Voorbeeld op http://{args.host}:{args.port}/ — stoppen met Ctrl-C.", flush=True)
+    settings = _serve_settings(args)
+    _rebuild(settings)
+    # One watcher for the whole session: a save during a rebuild is queued, not lost.
+    watched = [args.content, settings["THEME"], args.settings]
+    try:
+        for changes in watchfiles.watch(*watched, debounce=200, step=50):
+            names = ", ".join(sorted({Path(p).name for _, p in changes}))
+            print(f"Gewijzigd: {names}; opnieuw bouwen…", flush=True)
+            settings = _serve_settings(args)
+            _rebuild(settings)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
     return 0
+
+
+def _serve_settings(args) -> dict:
+    """Read the settings again for every build, so a changed pelicanconf.py takes effect."""
+    from pelican.settings import read_settings
+
+    return read_settings(args.settings, override={"PATH": str(Path(args.content).resolve()),
+                                                  "OUTPUT_PATH": str(Path(args.output).resolve())})
+
+
+def _rebuild(settings: dict) -> bool:
+    """One build; on failure say what to fix and keep the last good output online."""
+    import time
+
+    from pelican import Pelican
+
+    from .records import RecordError
+
+    start = time.perf_counter()
+    try:
+        Pelican(settings).run()
+    except RecordError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr, flush=True)
+        print(f"{len(exc.problems)} fout(en); het voorbeeld toont de laatste goede versie. "
+              "Sla het bestand opnieuw op na het herstellen.", file=sys.stderr, flush=True)
+        return False
+    except Exception as exc:  # a broken template or page must not stop the preview either
+        print(f"Bouwen mislukt: {exc}", file=sys.stderr, flush=True)
+        return False
+    print(f"Klaar in {time.perf_counter() - start:.1f} s.", flush=True)
+    return True
 
 
 def build_parser() -> argparse.ArgumentParser:

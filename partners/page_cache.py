@@ -41,6 +41,7 @@ class PageCache:
         for name in gone:
             target = output / name
             target.unlink(missing_ok=True)
+            target.with_name(target.name + ".gz").unlink(missing_ok=True)
             try:
                 target.parent.rmdir()
             except OSError:

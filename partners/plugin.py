@@ -15,10 +15,13 @@ from pelican import signals
 from pelican.generators import Generator
 
 from . import export, schema
+from .assets import publish_static
+from .compress import compress_tree
 from .criteria import CRITERIA
 from .logo_pipeline import LogoPipeline
 from .page_cache import PageCache
 from .records import RecordError, load_records, wall_order
+from .writer import SameBytesWriter
 
 logger = logging.getLogger(__name__)
 
@@ -73,18 +76,8 @@ class PartnerGenerator(Generator):
 
     def generate_output(self, writer):
         """Write the wall, its filtered views, the partner pages, open data, feed and site files."""
-        wall = self.context["partners_wall"]
-        template = self.get_template("partners")
-        writer.write_file(f"{WALL_URL}index.html", template, self.context, partners=wall, active_type=None, view="wall")
-        for type_slug in schema.TYPES:
-            subset = [r for r in wall if r.type == type_slug]
-            writer.write_file(
-                f"{WALL_URL}type/{type_slug}/index.html", template, self.context,
-                partners=subset, active_type=type_slug, view="wall",
-            )
-        writer.write_file(f"{WALL_URL}a-z/index.html", template, self.context,
-                          partners=sorted(wall, key=lambda r: r.title.casefold()), active_type=None, view="a-z")
         out = Path(self.output_path)
+        self._write_wall_pages(writer, out)
         today = self.context["build_today"]
         self._write_partner_pages(writer, out)
         self.pipeline.write(out)
@@ -93,6 +86,27 @@ class PartnerGenerator(Generator):
         export.write_feed(out, self.records, site_url, self.settings["SITENAME"], today)
         export.write_sitemap(out, site_url, self._site_paths())
         export.write_robots(out, site_url)
+        # Pelican's own copy rewrites every theme file each build (THEME_STATIC_PATHS is empty);
+        # this one minifies and leaves unchanged files alone.
+        publish_static(Path(self.theme) / "static", out / self.settings.get("THEME_STATIC_DIR", "theme"))
+
+    def _write_wall_pages(self, writer, out: Path) -> None:
+        """The wall, its type views and A-Z; skipped when no tile on them changed (e.g. a summary edit)."""
+        wall = self.context["partners_wall"]
+        views = {f"{WALL_URL}index.html": (wall, None, "wall"),
+                 f"{WALL_URL}a-z/index.html": (sorted(wall, key=lambda r: r.title.casefold()), None, "a-z")}
+        for type_slug in schema.TYPES:
+            views[f"{WALL_URL}type/{type_slug}/index.html"] = ([r for r in wall if r.type == type_slug], type_slug, "wall")
+        template = self.get_template("partners")
+        cache = PageCache(Path(self.settings.get("CACHE_PATH", ".cache")) / "wall-pages.pickle", self._shared_inputs())
+        for name, (partners, active_type, view) in views.items():
+            # A tile shows only slug, title, type and logo; the lead shows the count.
+            tiles = [(r.slug, r.title, r.type, self.logos.get(r.slug)) for r in partners]
+            key = cache.key(tiles, active_type, view, len(wall))
+            if not cache.fresh(name, key, out):
+                writer.write_file(name, template, self.context, partners=partners, active_type=active_type, view=view)
+                cache.store(name, key)
+        cache.save()
 
     def _write_partner_pages(self, writer, out: Path) -> None:
         """Render each partner page, skipping pages whose inputs are unchanged since the last build."""
@@ -136,6 +150,19 @@ def get_generators(pelican_object):
     return PartnerGenerator
 
 
+def get_writer(pelican_object):
+    """Hand Pelican a writer that skips files whose bytes did not change."""
+    return SameBytesWriter
+
+
+def precompress(pelican_object):
+    """After everything is written: .gz beside each text file, for nginx's gzip_static."""
+    written, removed = compress_tree(Path(pelican_object.output_path))
+    logger.debug("partners: %d .gz written, %d removed", written, removed)
+
+
 def register():
     """Connect the plugin to Pelican's signals."""
     signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(get_writer)
+    signals.finalized.connect(precompress)

@@ -9,6 +9,14 @@ from benchmarks.synthetic import write_synthetic
 from .browser import axe_violations, describe, screenshot
 from .conftest import ROOT, run_pelican, serve_folder
 
+import os
+
+from .browser import ARTIFACTS
+
+# The committed README screenshots are refreshed only on request (UPDATE_SCREENSHOTS=1), so a
+# test run never leaves the work tree dirty; otherwise they go to test-artifacts/.
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else ARTIFACTS
+
 pytestmark = pytest.mark.browser
 
 
@@ -113,3 +121,18 @@ def test_axe_at_320px_on_the_wall(page, site):
     page.goto(f"{site}/partners/")
     violations = axe_violations(page)
     assert violations == [], describe(violations)
+
+
+@pytest.mark.parametrize("path, name", [("/partners/", "wall"), ("/partners/stichting-t-hooge-huys/", "partner-page")])
+def test_readme_screenshots(page, site, path, name):
+    """The README's screenshots, regenerated from the real build: 1280 wide, at most 1600 high."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site}{path}")
+    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+    page.wait_for_load_state("networkidle")
+    height = min(1600, page.evaluate("document.documentElement.scrollHeight"))
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = DOCS_SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": 1280, "height": height}, full_page=True)
+    assert target.stat().st_size > 10_000
+    assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")

@@ -1,0 +1,104 @@
+"""`python -m partners serve`: the editor's live preview survives a broken record and picks up the fix."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from partners.render import render_record
+
+from .conftest import ROOT
+from .deploy_fixtures import free_port
+
+TIMEOUT = 60  # seconds for each step on a busy 2-core machine
+SETTINGS = """import sys
+sys.path.insert(0, {root!r})
+from pelicanconf import *
+CACHE_PATH = {cache!r}
+PARTNERS_TODAY = "2026-11-28"
+"""
+GOOD = {"Title": "Gemeente Een", "Slug": "gemeente-een", "Type": "overheid", "Since": "2024-01-01"}
+
+
+class Terminal:
+    """Collects what the serve command prints, from a reader thread."""
+
+    def __init__(self, stream):
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream):
+        for line in stream:
+            self.lines.append(line)
+
+    def text(self) -> str:
+        return " ".join("".join(self.lines).split())  # rich may wrap long lines
+
+
+def wait_for(check, what: str, terminal: Terminal):
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.3)
+    pytest.fail(f"{what} niet binnen {TIMEOUT} s:\n{terminal.text()[-3000:]}")
+
+
+def page(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+    except OSError:
+        return ""
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """`python -m partners serve` on a free port over a temporary content folder; killed by its PID."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    (content / "partners").mkdir()
+    (content / "logos").mkdir()
+    record = content / "partners" / "gemeente-een.md"
+    record.write_text(render_record(GOOD, "Beschrijving."), encoding="utf-8")
+    settings = tmp_path / "settings.py"
+    settings.write_text(SETTINGS.format(root=str(ROOT), cache=str(tmp_path / "cache")))
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "partners", "serve", "--content", str(content), "--output", str(tmp_path / "output"),
+         "--settings", str(settings), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        env={**os.environ, "COLUMNS": "400"},
+    )
+    terminal = Terminal(process.stdout)
+    try:
+        yield f"http://127.0.0.1:{port}", record, terminal
+    finally:
+        # Pelican runs the server and the rebuild loop as two child processes: stop the whole group.
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def test_serve_shows_errors_with_path_and_line_and_keeps_serving(serve):
+    url, record, terminal = serve
+    wait_for(lambda: "Gemeente Een" in page(f"{url}/partners/"), "eerste build", terminal)
+    record.write_text(record.read_text().replace("Since: 2024-01-01", "Since: 2024-13-01"))
+    expected = f"{record}:4: Since: '2024-13-01' is geen bestaande datum"
+    wait_for(lambda: expected in terminal.text(), "foutmelding met pad:regel", terminal)
+    assert "Gemeente Een" in page(f"{url}/partners/")  # the last good build is still served
+    record.write_text(render_record({**GOOD, "Title": "Gemeente Twee"}, "Beschrijving."))
+    wait_for(lambda: "Gemeente Twee" in page(f"{url}/partners/"), "herstelde build", terminal)
+    (record.parent.parent / "pages" / "privacy.md").write_text(
+        (ROOT / "content" / "pages" / "privacy.md").read_text() + "\n\nNieuwe alinea voor de test.\n")
+    wait_for(lambda: "Nieuwe alinea voor de test." in page(f"{url}/privacy/"), "gewijzigde pagina", terminal)
