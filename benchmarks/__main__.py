@@ -1,25 +1,29 @@
-"""`make bench`: build benchmarks (full, one-record rebuild, bare Pelican) at 100 and 1,000 partners."""
+"""`make bench`: every benchmark in turn. Each part also runs alone: python -m benchmarks.<part>."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from . import build_bench
+from . import build_bench, load_bench, page_bench
+
+PARTS = {
+    "build": lambda quick: build_bench.main(["--sizes", "100,1000", "--memory", "0" if quick else "10000"]),
+    "page": lambda quick: page_bench.main([]),
+    "load": lambda quick: load_bench.main(["--duration", "5" if quick else "10"]),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--sizes", default="100,1000", help="partner counts, comma separated")
-    parser.add_argument("--json", help="also write the figures to this file")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--only", default=",".join(PARTS), help="comma list of: " + ", ".join(PARTS))
+    parser.add_argument("--quick", action="store_true", help="shorter runs, no 10,000-partner build")
     args = parser.parse_args(argv)
-    results = [build_bench.run(int(size)) for size in args.sizes.split(",")]
-    print(build_bench.table(results))
-    if args.json:
-        with open(args.json, "w") as handle:
-            json.dump(results, handle, indent=1)
-    return 0
+    status = 0
+    for name in args.only.split(","):
+        print(f"\n== {name} ==", flush=True)
+        status = PARTS[name](args.quick) or status
+    return status
 
 
 if __name__ == "__main__":

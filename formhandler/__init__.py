@@ -45,6 +45,7 @@ def default_config(instance_path: str) -> dict:
         NOTIFY_TO="bureau@alliantienederlandrookvrij.nl",
         MAIL_FROM="Alliantie Nederland Rookvrij! <noreply@alliantienederlandrookvrij.nl>",
         MAIL_BACKEND="log",
+        MAIL_SEND_INLINE=False,
         SMTP_HOST="localhost",
         SMTP_PORT=25,
         SMTP_USERNAME="",
@@ -102,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import admin, auth, cli, errors, headers, mail, registration
 
     app.register_blueprint(registration.bp)
+    app.register_blueprint(__import__(f"{__name__}.change_request", fromlist=["bp"]).bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     errors.init_app(app)

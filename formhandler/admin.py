@@ -13,10 +13,10 @@ from partners.criteria import COMPANY_ACKNOWLEDGEMENT, CRITERIA, CRITERIA_HASH
 from partners.logos import Logo as CheckedLogo
 from partners.schema import CONTRIBUTIONS, TYPE_SINGULAR
 
-from . import queue
+from . import changes, queue
 from .auth import login_required
 from .db import get_session
-from .states import STATES, TransitionError, allowed_targets
+from .states import READY_TO_PUBLISH, STATES, TransitionError, allowed_targets
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 logger = logging.getLogger(__name__)
@@ -40,7 +40,8 @@ def no_index(response):
 @bp.context_processor
 def labels():
     """Dutch labels for states, kinds, types and contributions in every admin template."""
-    return dict(STATES=STATES, KINDS=KINDS, TYPES=TYPE_SINGULAR, CONTRIBUTIONS=CONTRIBUTIONS, local_time=local_time)
+    return dict(STATES=STATES, KINDS=KINDS, TYPES=TYPE_SINGULAR, CONTRIBUTIONS=CONTRIBUTIONS, local_time=local_time,
+                READY=READY_TO_PUBLISH)
 
 
 def local_time(moment: dt.datetime | None) -> str:
@@ -85,11 +86,26 @@ def detail(item_id: int):
     """Everything about one item: fields, criteria, suspect reasons, history and actions."""
     item = _item_or_404(item_id)
     criteria = [(slug, CRITERIA.get(slug, "(onbekend criterium)")) for slug in item.criteria or ()]
-    targets = [t for t in allowed_targets(item.state) if t != "gepubliceerd"]
+    targets = [t for t in allowed_targets(item.state, item.kind) if t != "gepubliceerd"]
     return render_template(
         "admin/detail.html", item=item, criteria=criteria, targets=targets,
         hash_changed=item.criteria_hash != CRITERIA_HASH, company_text=COMPANY_ACKNOWLEDGEMENT,
+        **(change_view(item) if item.kind == changes.KIND else {}),
     )
+
+
+def change_view(item) -> dict:
+    """The current record and the requested change side by side, and the record diff, for a change request."""
+    content_dir = current_app.config["CONTENT_DIR"]
+    try:
+        record, _text = changes.current(content_dir, item.target_slug)
+    except Exception as exc:  # PublishError, in Dutch; a broken record must not become a 500
+        return dict(comparison=changes.comparison(item, None), change_problem=str(exc), change_diff="")
+    publication, message = _render_publication(item)
+    return dict(comparison=changes.comparison(item, record), change_problem=message or "",
+                change_diff=publication.diff() if publication is not None else "",
+                record_changed=bool(item.record_sha256) and item.state == READY_TO_PUBLISH[item.kind]
+                and changes.file_sha256(changes.record_file(content_dir, item.target_slug)) != item.record_sha256)
 
 
 def _note() -> str | None:
@@ -111,7 +127,8 @@ def change_status(item_id: int):
         target = request.form.get("target", "")
         db = get_session()
         try:
-            queue.change_state(db, item, target, actor=g.reviewer, note=note)
+            changes.change_state(db, item, target, actor=g.reviewer, note=note,
+                                 content_dir=current_app.config["CONTENT_DIR"])
         except TransitionError as exc:
             db.rollback()
             flash(f"De status is niet gewijzigd. {exc}", "error")
@@ -173,6 +190,8 @@ def _render_publication(item):
     if module is None:
         return None, NOT_AVAILABLE
     try:
+        if item.kind == changes.KIND:
+            return changes.render_change(item, current_app.config["CONTENT_DIR"]), None
         return module.render_publication(item), None
     except Exception as exc:  # its messages are Dutch by contract; a bug must not become a 500
         logger.warning("render_publication failed for item %s: %s", item.id, type(exc).__name__)
@@ -213,8 +232,9 @@ def publication_download(item_id: int, part: str):
 def publish(item_id: int):
     """Write the partner record and logo into the content folder and mark the item published."""
     item = _item_or_404(item_id)
-    if item.state != "getekend":
-        flash(f"Alleen een item met de status '{STATES['getekend']}' kan worden gepubliceerd.", "error")
+    ready = READY_TO_PUBLISH.get(item.kind, "getekend")
+    if item.state != ready:
+        flash(f"Alleen een item met de status '{STATES[ready]}' kan worden gepubliceerd.", "error")
         return redirect(url_for("admin.detail", item_id=item_id), code=303)
     module = _publish_module()
     if module is None:
@@ -229,5 +249,7 @@ def publish(item_id: int):
         logger.warning("publish failed for item %s: %s", item_id, type(exc).__name__)
         flash(f"Publiceren is niet gelukt. {exc}", "error")
     else:
-        flash("Het partnerrecord en het logo zijn geschreven. Vergeet niet ze te committen.", "success")
+        flash("De wijziging staat in het partnerrecord (en het logo is vervangen). Vergeet niet te committen."
+              if item.kind == changes.KIND else
+              "Het partnerrecord en het logo zijn geschreven. Vergeet niet ze te committen.", "success")
     return redirect(url_for("admin.detail", item_id=item_id), code=303)

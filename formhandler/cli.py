@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from partners.export import neutralise_cell
 
-from . import privacy, queue
+from . import changes, privacy, queue
 from .db import UNAVAILABLE_ERRORS
 from .models import Submission
 from .publish import PublishError, announcement, publish_item
@@ -178,7 +178,8 @@ def queue_set(item_id: str, state: str, note: str, actor: str | None) -> None:
     with open_session() as session:
         item = load_item(session, item_id)
         try:
-            queue.change_state(session, item, state, actor or default_actor(), note)
+            changes.change_state(session, item, state, actor or default_actor(), note,
+                                 content_dir=current_app.config["CONTENT_DIR"])
         except TransitionError as exc:
             session.rollback()
             hint = " Gebruik: flask --app formhandler queue publish ID." if state == "gepubliceerd" else ""
@@ -192,7 +193,7 @@ def queue_set(item_id: str, state: str, note: str, actor: str | None) -> None:
 @click.option("--content", "content", default=None, help="De contentmap van de site (standaard: CONTENT_DIR).")
 @click.option("--actor", default=None, help="Wie publiceert (standaard: uw gebruikersnaam).")
 def queue_publish(item_id: str, content: str | None, actor: str | None) -> None:
-    """Schrijf het partnerrecord en het logo van een getekend item in de contentmap."""
+    """Schrijf het partnerrecord en logo van een getekend item, of verwerk een goedgekeurde wijziging."""
     content_dir = Path(content or current_app.config["CONTENT_DIR"])
     with open_session() as session:
         item = load_item(session, item_id)
@@ -206,6 +207,8 @@ def queue_publish(item_id: str, content: str | None, actor: str | None) -> None:
     for path in (logo, record):
         if path is not None:
             click.echo(f"  {path}")
+    if getattr(publication, "old_logo", ""):
+        click.echo(f"Verwijderd: {content_dir / publication.old_logo}")
     click.echo("Volgende stappen voor de redacteur:\n"
                f"  1. Lees {record.name} na en vul de beschrijving eventueel aan.\n"
                "  2. Controleer de records: make check\n"
@@ -222,8 +225,8 @@ def export_cell(value) -> str:
         value = "ja" if value else "nee"
     elif isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    elif isinstance(value, dict):
-        value = value.get("type", "")
+    elif isinstance(value, dict):  # the logo's description, or a change request's requested fields
+        value = value["type"] if "bytes" in value else json.dumps(value, ensure_ascii=False, sort_keys=True)
     return neutralise_cell("" if value is None else str(value))
 
 
@@ -250,7 +253,7 @@ def queue_export(fmt: str) -> None:
 @queue_cli.command("announce")
 @click.option("--since", "since", required=True, help="Datum als JJJJ-MM-DD.")
 def queue_announce(since: str) -> None:
-    """Lijst in Markdown van de partners die sinds een datum zijn gepubliceerd."""
+    """Lijst in Markdown van de nieuwe en, apart, de vertrokken partners sinds een datum."""
     try:
         day = dt.date.fromisoformat(since)
     except ValueError:

@@ -32,10 +32,10 @@ class SchemaError(RuntimeError):
     """The database schema does not fit this version of the code."""
 
 
-def _sqlite_pragmas(dbapi_connection, _record):
+def _sqlite_pragmas(dbapi_connection, busy_timeout_ms: int):
     """Durability settings every SQLite connection must have; asserted at startup."""
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {int(current_busy_timeout())}")
+    cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -54,9 +54,11 @@ def make_engine(url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engi
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000, "isolation_level": None})
 
+        # The engine's own timeout, not current_app's: the first connection is made by the schema
+        # upgrade outside any app context and stays in the pool.
         @event.listens_for(engine, "connect")
-        def on_connect(dbapi_connection, record):
-            _sqlite_pragmas(dbapi_connection, record)
+        def on_connect(dbapi_connection, _record):
+            _sqlite_pragmas(dbapi_connection, busy_timeout_ms)
 
         # pysqlite's own transaction handling is off (isolation_level=None); begin explicitly,
         # IMMEDIATE so a writer takes the lock up front instead of failing on upgrade later.

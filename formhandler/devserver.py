@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     args = parser.parse_args(argv)
     os.environ.setdefault("FORMHANDLER_DEVELOPMENT", "true")
+    # One process, no timer: mail (written to this terminal) goes out with the request.
+    os.environ.setdefault("FORMHANDLER_MAIL_SEND_INLINE", "true")
     from formhandler import create_app
 
     app = create_app()

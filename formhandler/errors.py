@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -17,7 +17,7 @@ MESSAGES = {
     403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer)."),
     405: ("Dit kan zo niet", "Deze pagina kan niet op deze manier worden gebruikt."),
-    413: ("Te groot", "Wat u verstuurde is te groot. Een logo mag hoogstens 512 kB zijn. Ga terug, kies een kleiner bestand en verstuur het formulier opnieuw."),
+    413: ("Te groot", "Wat u verstuurde is te groot. Een logo mag hoogstens 512 kB zijn en een tekst hoogstens een paar duizend tekens. Ga terug, maak het bestand of de tekst kleiner en verstuur het formulier opnieuw."),
     429: ("Even geduld", "Er kwamen te veel verzoeken vanaf uw adres. Wacht een paar minuten en probeer het dan opnieuw."),
     500: ("Er ging iets mis", "Er ging bij ons iets mis. Probeer het later opnieuw."),
     503: ("Tijdelijk niet beschikbaar", "We kunnen uw verzoek nu niet verwerken. Er is niets opgeslagen. Probeer het over een paar minuten opnieuw."),
@@ -29,7 +29,21 @@ def error_page(code: int):
     return render_template("error.html", code=code, title=title, message=message), code
 
 
+def refuse_malformed_input():
+    """Refuse with 400, before any view runs, what no browser sends and what would otherwise end
+    as a server error deep inside: a NUL byte in a value (PostgreSQL cannot store it) and a
+    multipart part without a readable name (Flask-WTF's CSRF lookup fails on it)."""
+    sources = [request.args] + ([request.form] if request.method == "POST" else [])
+    for source in sources:
+        if any(not isinstance(key, str) for key in source.keys()):
+            abort(400)
+        if any("\x00" in value for values in source.listvalues() for value in values):
+            abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_malformed_input)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         response = exc.get_response()

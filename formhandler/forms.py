@@ -6,12 +6,13 @@ import re
 import time
 
 import phonenumbers
-from flask import current_app
+from flask import current_app, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import (BooleanField, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField,
                      TextAreaField)
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms.meta import DefaultMeta
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -30,7 +31,7 @@ ORGANISATION_TYPES = [
 ]
 YES_NO = [SelectChoice("ja", "Ja"), SelectChoice("nee", "Nee")]
 STARTED_SALT = "formhandler.registration.started"
-_KVK_RE = re.compile(r"^\d{8}$")
+_KVK_RE = re.compile(r"^[0-9]{8}$")  # not \d: that also matches other scripts' digits
 
 
 def _strip(value):
@@ -92,10 +93,21 @@ def valid_kvk_number(form, field):
         raise ValidationError("Een KvK-nummer bestaat uit precies 8 cijfers.")
 
 
+# C0 control characters other than tab and line breaks: never typed by people, and PostgreSQL
+# refuses NUL in text outright, which would otherwise surface as a server error.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def one_line(form, field):
     """Short text fields are a single line without control characters."""
-    if any(ch in (field.data or "") for ch in "\r\n\x00"):
+    if any(ch in (field.data or "") for ch in "\r\n") or _CONTROL_RE.search(field.data or ""):
         raise ValidationError("Dit veld moet op één regel staan.")
+
+
+def no_control_chars(form, field):
+    """Every text field: no invisible control characters (line breaks and tabs are fine)."""
+    if _CONTROL_RE.search(field.data or ""):
+        raise StopValidation("Dit veld bevat onzichtbare tekens die we niet kunnen opslaan. Typ de tekst opnieuw.")
 
 
 def phone_e164(value: str) -> str:
@@ -183,15 +195,26 @@ class RegistrationForm(FlaskForm):
         def get_translations(self, form):
             return DefaultMeta.get_translations(self, form)
 
+        def wrap_formdata(self, form, formdata):
+            """Only what a browser sends: text fields from the form body and a file only as the logo.
+            Flask-WTF would also take JSON bodies and files under any name, handing the text
+            validators objects they cannot read."""
+            if formdata is None or hasattr(formdata, "getlist"):
+                return formdata
+            if request.method != "POST":
+                return None
+            logo = MultiDict([("logo", upload) for upload in request.files.getlist("logo")])
+            return CombinedMultiDict((logo, request.form))
+
     organisation_name = StringField(
         "Naam van de organisatie", filters=[_strip],
-        validators=[required("Vul de naam van uw organisatie in."), valid_organisation_name])
+        validators=[required("Vul de naam van uw organisatie in."), no_control_chars, valid_organisation_name])
     organisation_type = RadioField(
         "Soort organisatie", choices=ORGANISATION_TYPES,
         validators=[required("Kies wat voor organisatie u bent.")])
     website = StringField(
         "Website", filters=[_add_scheme],
-        validators=[required("Vul het webadres van uw organisatie in."), valid_website])
+        validators=[required("Vul het webadres van uw organisatie in."), no_control_chars, valid_website])
     kvk_number = StringField(
         "KvK-nummer", filters=[_digits_only], validators=[Optional(), valid_kvk_number])
     city = StringField(
@@ -205,7 +228,7 @@ class RegistrationForm(FlaskForm):
         validators=[required("Vul uw functie in."), max_length("contact_role", "Uw functie"), one_line])
     email = StringField(
         "E-mailadres", filters=[_strip],
-        validators=[required("Vul uw e-mailadres in."), max_length("email", "Het e-mailadres"),
+        validators=[required("Vul uw e-mailadres in."), no_control_chars, max_length("email", "Het e-mailadres"),
                     Email(message="Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.",
                           check_deliverability=False)])
     phone = StringField(
@@ -223,11 +246,11 @@ class RegistrationForm(FlaskForm):
         "Bijdragen", choices=[SelectChoice(slug, text) for slug, text in schema.CONTRIBUTIONS.items()], validators=[at_least_one])
     contribution_text = TextAreaField(
         "Toelichting op uw bijdrage", filters=[_strip],
-        validators=[required("Vertel kort hoe uw organisatie wil bijdragen."),
+        validators=[required("Vertel kort hoe uw organisatie wil bijdragen."), no_control_chars,
                     max_length("contribution_text", "De toelichting")])
     motivation = TextAreaField(
         "Motivatie", filters=[_strip],
-        validators=[required("Vertel kort waarom uw organisatie partner wil worden."),
+        validators=[required("Vertel kort waarom uw organisatie partner wil worden."), no_control_chars,
                     max_length("motivation", "De motivatie")])
     logo = FileField("Logo", validators=[valid_logo])
     privacy_consent = BooleanField(

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -74,6 +75,12 @@ class Submission(Base):
     # Reasons a reviewer should look twice (many links, disposable address); never blocks.
     suspect_reasons: Mapped[list] = mapped_column(JSON, default=list)
     published_slug: Mapped[str] = mapped_column(String(80), default="")
+    # A change request (kind "wijziging"): which record, what it asks for, and the record file's
+    # sha256 when the request was approved, so publishing never overwrites an editor's later edit.
+    target_slug: Mapped[str] = mapped_column(String(80), default="", server_default="", index=True)
+    requested: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    record_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
     logo: Mapped[Logo | None] = relationship(back_populates="submission", uselist=False, cascade="all, delete-orphan")
     events: Mapped[list[Event]] = relationship(

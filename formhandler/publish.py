@@ -113,7 +113,11 @@ def _check_round_trip(publication: Publication) -> None:
 
 def publish_item(session: Session, item: Submission, content_dir: str | Path, actor: str,
                  now: dt.datetime | None = None) -> Publication:
-    """Write the record and logo of a signed item into content_dir and mark it published."""
+    """Write the record and logo of a signed item (or the change of an approved request) into content_dir."""
+    if item.kind == "wijziging":
+        from .changes import publish_change  # imported late: changes builds on this module
+
+        return publish_change(session, item, content_dir, actor, now)
     if item.kind != "aanmelding":
         raise PublishError("Dit soort item kan (nog) niet via publiceren worden verwerkt.")
     if item.state != "getekend":
@@ -169,6 +173,15 @@ def _prepare_folders(content: Path, paths: list[Path]) -> None:
 
 def write_exclusive(path: Path, data: bytes) -> None:
     """Write `data` to `path` whole or not at all, and never over an existing file."""
+    write_atomically(path, data, replace=False)
+
+
+def write_atomically(path: Path, data: bytes, *, replace: bool) -> None:
+    """Write `data` whole or not at all: a synced temp file in the same folder, then link or rename.
+
+    With replace=False the final step is os.link, which fails when the target exists, so an
+    editor's file is never overwritten; with replace=True it is os.replace.
+    """
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError:
@@ -179,12 +192,15 @@ def write_exclusive(path: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, 0o644)
-        os.link(temp, path)  # fails when the target exists: an editor's file is never replaced
+        if replace:
+            os.replace(temp, path)
+        else:
+            os.link(temp, path)
         _fsync_folder(path.parent)
     except FileExistsError:
         raise PublishError(f"{path} bestaat al; er is niets overschreven.") from None
     except OSError:
-        raise PublishError(f"{path} kan niet worden geschreven; er is niets gepubliceerd.") from None
+        raise PublishError(f"{path} kan niet worden geschreven; er is niets gewijzigd.") from None
     finally:
         try:
             os.unlink(temp)
@@ -201,25 +217,38 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def _published_since(session: Session, start: dt.datetime, kind: str) -> list:
+    """(moment, item) of every item of `kind` published since `start`, oldest first."""
+    query = (select(Event.at, Submission).join(Submission, Event.submission_id == Submission.id)
+             .where(Event.to_state == "gepubliceerd", Event.at >= start, Submission.kind == kind)
+             .order_by(Event.at, Submission.id))
+    if kind == "wijziging":
+        query = query.where(Submission.end_date.is_not(None))
+    return session.execute(query).all()
+
+
 def announcement(session: Session, since: dt.date) -> str:
-    """Markdown listing the partners published since `since`, for the newsletter and the Alliantieraad."""
+    """Markdown listing the partners published, and separately those who left, since `since`."""
     start = dt.datetime.combine(since, dt.time(), tzinfo=LOCAL_TZ).astimezone(dt.timezone.utc)
-    rows = session.execute(
-        select(Event.at, Submission)
-        .join(Submission, Event.submission_id == Submission.id)
-        .where(Event.to_state == "gepubliceerd", Event.at >= start)
-        .order_by(Event.at, Submission.id)
-    ).all()
-    heading = f"# Nieuwe partners sinds {nl_date(since)}\n\n"
+    rows = _published_since(session, start, "aanmelding")
+    text = f"# Nieuwe partners sinds {nl_date(since)}\n\n"
     if not rows:
-        return heading + "Er zijn in deze periode geen nieuwe partners gepubliceerd.\n"
-    lines = []
-    for at, item in rows:
-        label = schema.TYPE_SINGULAR.get(item.organisation_type, item.organisation_type)
-        line = f"- **{markdown_text(item.organisation_name)}** ({label}), partner sinds {nl_date(local_date(at))}"
-        if item.website:
-            line += f": <{item.website}>" if not set("<> ") & set(item.website) else f": {markdown_text(item.website)}"
-        lines.append(line)
-    intro = f"Sinds {nl_date(since)} {'is' if len(rows) == 1 else 'zijn'} {len(rows)} " \
-            f"{'organisatie' if len(rows) == 1 else 'organisaties'} partner geworden van de {ALLIANCE}\n\n"
-    return heading + intro + "\n".join(lines) + "\n"
+        text += "Er zijn in deze periode geen nieuwe partners gepubliceerd.\n"
+    else:
+        lines = []
+        for at, item in rows:
+            label = schema.TYPE_SINGULAR.get(item.organisation_type, item.organisation_type)
+            line = f"- **{markdown_text(item.organisation_name)}** ({label}), partner sinds {nl_date(local_date(at))}"
+            if item.website:
+                line += f": <{item.website}>" if not set("<> ") & set(item.website) else f": {markdown_text(item.website)}"
+            lines.append(line)
+        text += f"Sinds {nl_date(since)} {'is' if len(rows) == 1 else 'zijn'} {len(rows)} " \
+                f"{'organisatie' if len(rows) == 1 else 'organisaties'} partner geworden van de {ALLIANCE}\n\n"
+        text += "\n".join(lines) + "\n"
+    departed = _published_since(session, start, "wijziging")
+    if departed:
+        # Departures are their own section: the newsletter thanks them, it does not welcome them.
+        text += f"\n## Vertrokken partners sinds {nl_date(since)}\n\n"
+        text += "\n".join(f"- **{markdown_text(item.organisation_name)}**, partner tot {nl_date(item.end_date)}"
+                          for _at, item in departed) + "\n"
+    return text

@@ -70,7 +70,7 @@ def get(session: Session, item_id: int) -> Submission | None:
 
 def change_state(session: Session, item: Submission, target: str, actor: str, note: str = "", *, publishing: bool = False) -> Event:
     """Move an item to `target` if the procedure allows it, recording who, when and why."""
-    check_transition(item.state, target, publishing=publishing)
+    check_transition(item.state, target, publishing=publishing, kind=item.kind)
     event = Event(actor=actor, from_state=item.state, to_state=target, note=note.strip())
     item.events.append(event)
     item.state = target

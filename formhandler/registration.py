@@ -157,12 +157,15 @@ def store_spam(form: RegistrationForm, reason: str):
 
 
 def send_now() -> None:
-    """Best effort: send the outbox right away; the outbox keeps anything that fails for later."""
-    send = getattr(mail, "send_after_commit", None)
-    if send is None:
+    """With MAIL_SEND_INLINE, send this request's mail right away; otherwise the outbox timer does.
+
+    Inline sending costs more than half of a submission's CPU (several fsync'd commits and the
+    SMTP round trip), so production leaves it to `flask --app formhandler mail send` every minute.
+    """
+    if not current_app.config["MAIL_SEND_INLINE"]:
         return
     try:
-        send()
+        mail.send_after_commit()
     except Exception:  # the application is stored; mail trouble must not hide that
         logger.exception("sending mail after commit failed; the outbox will retry")
 

@@ -1,4 +1,4 @@
-"""The review procedure as a state machine, after the seed's own steps."""
+"""The review procedures as state machines, one per kind of queue item, after the seed's own steps."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ STATES: dict[str, str] = {
     "in_behandeling": "In behandeling (contact opgenomen)",
     "stukken_verstuurd": "Stukken verstuurd",
     "getekend": "Overeenkomst getekend",
+    "goedgekeurd": "Goedgekeurd (wijziging)",
     "gepubliceerd": "Gepubliceerd",
     "afgewezen": "Afgewezen",
     "ingetrokken": "Ingetrokken",
@@ -21,6 +22,22 @@ FORWARD: dict[str, str] = {
     "getekend": "gepubliceerd",
 }
 CLOSING = ("afgewezen", "ingetrokken", "spam")
+# A change request has no agreement to sign: a reviewer approves it, then it is published.
+CHANGE_FORWARD: dict[str, str] = {
+    "nieuw": "in_behandeling",
+    "in_behandeling": "goedgekeurd",
+    "goedgekeurd": "gepubliceerd",
+}
+CHANGE_CLOSING = ("afgewezen", "spam")
+#: kind -> (forward steps, closing states).
+PROCEDURES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    "aanmelding": (FORWARD, CLOSING),
+    "wijziging": (CHANGE_FORWARD, CHANGE_CLOSING),
+}
+# An approved change whose record an editor changed since goes back for a fresh review.
+BACK: dict[str, dict[str, str]] = {"wijziging": {"goedgekeurd": "in_behandeling"}}
+#: kind -> the state from which publishing is allowed.
+READY_TO_PUBLISH: dict[str, str] = {"aanmelding": "getekend", "wijziging": "goedgekeurd"}
 OPEN_STATES = frozenset(FORWARD)
 FINAL_STATES = frozenset({"gepubliceerd", *CLOSING})
 # Publishing writes files; it happens through publish, never as a bare state change.
@@ -31,20 +48,28 @@ class TransitionError(ValueError):
     """A state change the procedure does not allow; the message is Dutch."""
 
 
-def allowed_targets(state: str) -> list[str]:
-    """States reachable from `state` by a reviewer's action."""
-    if state not in OPEN_STATES:
+def _procedure(kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    if kind not in PROCEDURES:
+        raise TransitionError(f"Onbekende soort item '{kind}'.")
+    return PROCEDURES[kind]
+
+
+def allowed_targets(state: str, kind: str = "aanmelding") -> list[str]:
+    """States reachable from `state` by a reviewer's action, in the procedure of `kind`."""
+    forward, closing = _procedure(kind)
+    if state not in forward:
         return []
-    return [FORWARD[state], *CLOSING]
+    back = BACK.get(kind, {}).get(state)
+    return [forward[state], *([back] if back else []), *closing]
 
 
-def check_transition(current: str, target: str, *, publishing: bool = False) -> None:
-    """Raise TransitionError unless current -> target is a legal step."""
+def check_transition(current: str, target: str, *, publishing: bool = False, kind: str = "aanmelding") -> None:
+    """Raise TransitionError unless current -> target is a legal step for an item of `kind`."""
     if target not in STATES:
         raise TransitionError(f"Onbekende status '{target}'. Kies uit: {', '.join(STATES)}.")
     if target == current:
         raise TransitionError(f"Het item heeft al de status '{STATES[current]}'.")
-    if target not in allowed_targets(current):
+    if target not in allowed_targets(current, kind):
         raise TransitionError(
             f"Van '{STATES[current]}' kan het item niet naar '{STATES[target]}'."
             + (" Het is afgesloten." if current in FINAL_STATES else "")

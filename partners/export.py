@@ -63,23 +63,45 @@ def write_open_data(out: Path, records: list[Record], logos: dict, today: dt.dat
 
 
 def write_feed(out: Path, records: list[Record], site_url: str, site_name: str, today: dt.date, limit: int = 50) -> None:
-    """An Atom feed of the newest partners."""
-    feed = Atom1Feed(
-        title=f"Nieuwe partners van {site_name}", link=f"{site_url}/partners/",
-        description="Organisaties die partner zijn geworden van de Alliantie.",
-        feed_url=f"{site_url}/feeds/partners.atom.xml", language="nl",
-    )
+    """An Atom feed of the newest partners, and a second one of the partners who left.
+
+    Departures get their own feed (feeds/vertrokken.atom.xml) rather than entries in the first:
+    subscribers of "new partners" keep a feed that means what its title says, and an entry once
+    announced is never rewritten when the same partner later leaves.
+    """
     newest = sorted(records, key=lambda r: (r.since, r.slug), reverse=True)[:limit]
-    for r in newest:
-        when = dt.datetime.combine(r.since, dt.time(), tzinfo=dt.timezone.utc)
-        feed.add_item(
-            title=f"Nieuwe partner: {r.title}", link=f"{site_url}/partners/{r.slug}/",
-            description=r.summary or r.title, unique_id=f"{site_url}/partners/{r.slug}/#sinds-{r.since}",
-            pubdate=when, updateddate=when,
-        )
+    _write_atom(out / "feeds" / "partners.atom.xml", site_url, f"Nieuwe partners van {site_name}",
+                "Organisaties die partner zijn geworden van de Alliantie.", "partners.atom.xml",
+                [(f"Nieuwe partner: {r.title}", r, r.since, f"sinds-{r.since}", r.summary or r.title) for r in newest])
+    # Only an end date that has passed is a departure; an announced one is not news yet.
+    gone = sorted((r for r in records if r.until and r.until <= today), key=lambda r: (r.until, r.slug), reverse=True)
+    _write_atom(out / "feeds" / "vertrokken.atom.xml", site_url, f"Vertrokken partners van {site_name}",
+                "Organisaties waarvan het partnerschap met de Alliantie is beëindigd.", "vertrokken.atom.xml",
+                [(f"Partnerschap beëindigd: {r.title}", r, r.until, f"tot-{r.until}",
+                  f"Het partnerschap van {r.title} is beëindigd per {r.until.isoformat()}.") for r in gone[:limit]])
+
+
+class _StableAtom(Atom1Feed):
+    """An Atom feed whose <updated> never falls back to the clock, so a rebuild is byte-identical."""
+
+    fallback = dt.datetime(2013, 10, 1, tzinfo=dt.timezone.utc)  # the Alliantie's founding date
+
+    def latest_post_date(self):
+        dates = [item["updateddate"] or item["pubdate"] for item in self.items]
+        return max(dates) if dates else self.fallback
+
+
+def _write_atom(path: Path, site_url: str, title: str, description: str, name: str, entries: list) -> None:
+    """One Atom feed; entries are (title, record, date, id suffix, description)."""
+    feed = _StableAtom(title=title, link=f"{site_url}/partners/", description=description,
+                       feed_url=f"{site_url}/feeds/{name}", feed_guid=f"{site_url}/feeds/{name}", language="nl")
+    for entry_title, r, day, suffix, text in entries:
+        when = dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
+        feed.add_item(title=entry_title, link=f"{site_url}/partners/{r.slug}/", description=text,
+                      unique_id=f"{site_url}/partners/{r.slug}/#{suffix}", pubdate=when, updateddate=when)
     buffer = io.StringIO()
     feed.write(buffer, "utf-8")
-    write_if_changed(out / "feeds" / "partners.atom.xml", buffer.getvalue().encode())
+    write_if_changed(path, buffer.getvalue().encode())
 
 
 def write_sitemap(out: Path, site_url: str, paths: list[str]) -> None:
@@ -95,7 +117,7 @@ def write_sitemap(out: Path, site_url: str, paths: list[str]) -> None:
 
 
 def write_robots(out: Path, site_url: str) -> None:
-    """robots.txt: everything public except the form handler and the admin."""
-    text = ("User-agent: *\nDisallow: /aanmelden/\nDisallow: /beheer/\n\n"
+    """robots.txt: everything public may be indexed, the application form included; never the admin."""
+    text = ("User-agent: *\nDisallow: /beheer/\n\n"
             f"Sitemap: {site_url}/sitemap.xml\n")
     write_if_changed(out / "robots.txt", text.encode())

@@ -160,7 +160,9 @@ def test_sitemap_and_robots(synthetic_site):
     assert "http://127.0.0.1:8000/partners/" in locs
     assert all(f"http://127.0.0.1:8000/partners/{f['Slug']}/" in locs for f in fields)
     assert len(locs) == len(set(locs))
-    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in (out / "robots.txt").read_text()
+    robots = (out / "robots.txt").read_text()
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in robots
+    assert "Disallow: /beheer/" in robots and "/aanmelden/" not in robots  # the form may be found
 
 
 def test_no_request_leaves_the_origin(synthetic_site):

@@ -29,8 +29,11 @@ def test_upgrade_step_by_step_keeps_a_submission(db_url):
         upgrade(engine, step)
     assert schema_status(engine)[0] == steps[-1]
     with engine.connect() as connection:
-        row = connection.execute(text("SELECT organisation_name, email, state FROM submissions")).one()
-    assert tuple(row) == ("Gemeente Oud", "jan@example.org", "nieuw")
+        row = connection.execute(text(
+            "SELECT organisation_name, email, state, kind, target_slug, requested, record_sha256, end_date "
+            "FROM submissions")).one()
+    # The 0001 application survives 0002 as an application with empty change-request columns.
+    assert tuple(row) == ("Gemeente Oud", "jan@example.org", "nieuw", "aanmelding", "", None, "", None)
     engine.dispose()
 
 

@@ -289,11 +289,13 @@ def test_real_sqlite_write_failure_gives_503(sqlite_app):
         assert connection.execute("SELECT count(*) FROM submissions").fetchone() == (0,)
 
 
-def test_send_after_commit_is_called_when_present(client, monkeypatch):
+@pytest.mark.parametrize(("inline", "expected"), [(True, [1]), (False, [])])
+def test_mail_is_sent_in_the_request_only_with_mail_send_inline(app, client, monkeypatch, inline, expected):
+    app.config["MAIL_SEND_INLINE"] = inline
     calls = []
-    monkeypatch.setattr(mail, "send_after_commit", lambda: calls.append(1), raising=False)
+    monkeypatch.setattr(mail, "send_after_commit", lambda: calls.append(1))
     assert post(client).status_code == 303
-    assert calls == [1]
+    assert calls == expected
 
 
 @pytest.fixture

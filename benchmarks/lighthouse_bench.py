@@ -1,0 +1,118 @@
+"""Lighthouse 12 (mobile) on home, wall and form at 1,000 synthetic partners: the four category scores."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .synthetic import write_synthetic
+
+ROOT = Path(__file__).resolve().parent.parent
+VERSION = "12.2.3"
+PREFIX = ROOT / ".cache" / "lighthouse"  # git-ignored; npm installs the pinned version here once
+LIGHTHOUSE = PREFIX / "node_modules" / ".bin" / "lighthouse"
+CHROME = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# As tests/browser.py: headless, and no calls to Google's services (this machine has no network).
+CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking "
+                "--disable-component-update --disable-sync --no-first-run")
+PAGES = {"home": "/", "wall": "/partners/", "form": "/aanmelden/"}
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+
+
+def ensure_lighthouse() -> Path:
+    """Install lighthouse@12.2.3 into .cache/lighthouse with npm unless that exact version is there."""
+    package = PREFIX / "node_modules" / "lighthouse" / "package.json"
+    if not (package.is_file() and json.loads(package.read_text())["version"] == VERSION):
+        PREFIX.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", str(PREFIX), "--no-audit", "--no-fund", "--loglevel=error",
+                        f"lighthouse@{VERSION}"], check=True, timeout=600)
+    return LIGHTHOUSE
+
+
+@contextlib.contextmanager
+def serving(site: Path, tmp: Path):
+    """Yield a base URL: nginx with the sample config in front of gunicorn, as deployed; without nginx,
+    the app and site on a loopback werkzeug server (no compression, so a lower performance score)."""
+    from tests import deploy_fixtures as deploy
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    if os.access(deploy.NGINX, os.X_OK):
+        app, upstream = deploy.start_gunicorn(tmp, site)
+        try:
+            web, base = deploy.start_nginx(tmp / "nginx", root=site, upstream=upstream.removeprefix("http://"))
+            try:
+                yield base, "nginx + gunicorn"
+            finally:
+                deploy.stop(web)
+        finally:
+            deploy.stop(app)
+    else:
+        from tests.live import LiveServer
+
+        server = LiveServer({"DATABASE_URL": f"sqlite:///{tmp / 'q.sqlite3'}", "SITE_DIR": str(site)})
+        try:
+            yield server.url, "werkzeug (nginx ontbreekt)"
+        finally:
+            server.stop()
+
+
+def lighthouse(binary: Path, url: str) -> dict:
+    """One Lighthouse run with its default mobile profile; returns {category: score 0-100, audits below 1}."""
+    result = subprocess.run(
+        [str(binary), url, "--output=json", "--quiet", f"--chrome-flags={CHROME_FLAGS}"],
+        env={**os.environ, "CHROME_PATH": CHROME}, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        raise RuntimeError(f"lighthouse {url} faalde ({result.returncode}):\n{result.stderr[-2000:]}")
+    report = json.loads(result.stdout)
+    if report.get("runtimeError"):
+        raise RuntimeError(f"lighthouse {url}: {report['runtimeError']}")
+    scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
+    # Which scored audits cost points: the list to work from when a score is below 100.
+    weighted = {ref["id"] for cat in report["categories"].values() for ref in cat["auditRefs"] if ref["weight"]}
+    scores["missed"] = sorted(audit_id for audit_id, audit in report["audits"].items()
+                              if audit_id in weighted and audit["score"] is not None and audit["score"] < 1)
+    return scores
+
+
+def run(count: int = 1000) -> tuple[str, dict]:
+    """Build `count` synthetic partners with the real pages, serve them, and score each page."""
+    from tests.conftest import run_pelican
+
+    binary = ensure_lighthouse()
+    with tempfile.TemporaryDirectory(prefix=f"lighthouse-bench-{count}-") as tmp:
+        content = Path(tmp) / "content"
+        shutil.copytree(ROOT / "content" / "pages", content / "pages")
+        write_synthetic(content, count)
+        site = run_pelican(content, Path(tmp) / "output")
+        with serving(site, Path(tmp) / "serve") as (base, how):
+            return how, {name: lighthouse(binary, base + path) for name, path in PAGES.items()}
+
+
+def report(partners: int, how: str, results: dict) -> str:
+    lines = [f"Lighthouse {VERSION}, mobiel, {partners} partners, via {how}:",
+             f"{'pagina':<8}" + "".join(f"{name:>16}" for name in CATEGORIES)]
+    for page, scores in results.items():
+        lines.append(f"{page:<8}" + "".join(f"{scores[name]:>16}" for name in CATEGORIES))
+        if scores["missed"]:
+            lines.append(f"         punten verloren op: {', '.join(scores['missed'])}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.lighthouse_bench")
+    parser.add_argument("--partners", type=int, default=1000)
+    args = parser.parse_args(argv)
+    how, results = run(args.partners)
+    print(report(args.partners, how, results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
