@@ -114,7 +114,7 @@ class ChangeRequestForm(FlaskForm):
         Email(message="Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.", check_deliverability=False)])
     privacy_consent = BooleanField(
         "Toestemming", validators=[required("Geef toestemming voor het gebruik van uw gegevens om verder te gaan.")])
-    # Honeypot and signed start moment, as on the registration form (see registration.bot_reason).
+    # Honeypot and signed start moment, as on the registration form (see form_views.bot_reason).
     homepage_url = StringField("Laat dit veld leeg")
     started = HiddenField()
 

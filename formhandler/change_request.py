@@ -19,13 +19,13 @@ from .forms import started_token
 from .limits import limiter
 from .models import utcnow
 from .publish import local_date
-from .registration import CSRF_MESSAGE, _rollback, anchor, aria, bot_reason, invalid_attr, invalid_fields
+from .form_views import (CSRF_MESSAGE, UNAVAILABLE_MESSAGE, anchor, aria, bot_reason, invalid_attr,
+                         invalid_fields, rollback)
 
 bp = Blueprint("change_request", __name__, url_prefix="/aanmelden/wijziging")
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE_MESSAGE = ("Er ging bij ons iets mis bij het opslaan. Er is niets opgeslagen. Uw gegevens staan er "
-                       "nog: probeer het over een paar minuten opnieuw.")
+
 
 
 def current_partners() -> dict:
@@ -99,7 +99,7 @@ def store(form: ChangeRequestForm, state: str = "nieuw", reason: str = ""):
     try:
         queue.add_submission(session, data, form.checked_logo, state=state)
     except UNAVAILABLE_ERRORS as exc:
-        _rollback(session)
+        rollback(session)
         logger.error("change request not stored, database unavailable: %s", type(exc).__name__)
         if reason:
             return redirect(url_for("change_request.thanks"), code=303)

@@ -13,16 +13,14 @@ from partners.schema import CONTRIBUTIONS, LOGO_MAX_BYTES
 
 from . import csrf, mail, queue
 from .db import UNAVAILABLE_ERRORS, get_session
-from .forms import RegistrationForm, seconds_since_started, started_token
+from .form_views import (CSRF_MESSAGE, UNAVAILABLE_MESSAGE, anchor, aria, bot_reason, invalid_attr,
+                         invalid_fields, rollback)
+from .forms import RegistrationForm, started_token
 from .limits import limiter
 
 bp = Blueprint("registration", __name__, url_prefix="/aanmelden")
 logger = logging.getLogger(__name__)
 
-CSRF_MESSAGE = ("Het formulier was te lang open, of uw browser stuurde het beveiligingskenmerk niet mee. "
-                "Uw gegevens staan er nog. Controleer ze en verstuur het formulier opnieuw.")
-UNAVAILABLE_MESSAGE = ("Er ging bij ons iets mis bij het opslaan. Er is niets opgeslagen. Uw gegevens staan er "
-                       "nog: probeer het over een paar minuten opnieuw.")
 # Marks for a reviewer, never a reason to refuse: an address from a throwaway-mail service.
 DISPOSABLE_DOMAINS = frozenset({
     "10minutemail.com", "discard.email", "dispostable.com", "getnada.com", "guerrillamail.com",
@@ -31,7 +29,6 @@ DISPOSABLE_DOMAINS = frozenset({
     "yopmail.com",
 })
 MAX_LINKS = 3
-INTERNAL_FIELDS = ("csrf_token", "started", "homepage_url")
 _LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
@@ -45,41 +42,6 @@ def suspect_reasons(data: dict) -> list[str]:
     if domain in DISPOSABLE_DOMAINS:
         reasons.append(f"wegwerp-e-mailadres ({domain})")
     return reasons
-
-
-def bot_reason(form: RegistrationForm) -> str | None:
-    """Why this looks like a bot (honeypot filled, forged or too-fast fill time), or None."""
-    if (form.homepage_url.data or "").strip():
-        return "honeypot"
-    elapsed = seconds_since_started(form.started.data or "")
-    if elapsed is None:
-        return "fill-time-signature"
-    if elapsed < float(current_app.config["MIN_FILL_SECONDS"]):
-        return "fill-time-too-fast"
-    return None
-
-
-def aria(field, hint=False, **attrs) -> dict:
-    """Attributes tying a field to its hint and error, and marking it invalid; empty values dropped."""
-    described = ([f"{field.id}-hint"] if hint else []) + ([f"{field.id}-error"] if field.errors else [])
-    if described:
-        attrs["aria-describedby"] = " ".join(described)
-    attrs.update(invalid_attr(field))
-    return {key: value for key, value in attrs.items() if value not in ("", None)}
-
-
-def invalid_attr(field) -> dict:
-    return {"aria-invalid": "true"} if field.errors else {}
-
-
-def anchor(field) -> str:
-    """The id the error summary links to: the field, or the first option of a group."""
-    return f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id
-
-
-def invalid_fields(form: RegistrationForm) -> list:
-    """Fields with an error, in page order; the hidden technical fields are never shown."""
-    return [field for field in form if field.errors and field.name not in INTERNAL_FIELDS]
 
 
 def render_form(form: RegistrationForm, status: int = 200, notice: str = ""):
@@ -130,7 +92,7 @@ def submit():
     try:
         _item, created = queue.add_submission(session, data, form.checked_logo, mails=mail.build_mails)
     except UNAVAILABLE_ERRORS as exc:
-        _rollback(session)
+        rollback(session)
         logger.error("registration not stored, database unavailable: %s", type(exc).__name__)
         return render_form(form, status=503, notice=UNAVAILABLE_MESSAGE)
     if created:
@@ -151,7 +113,7 @@ def store_spam(form: RegistrationForm, reason: str):
         try:
             queue.add_submission(session, data, form.checked_logo, state="spam")
         except UNAVAILABLE_ERRORS as exc:
-            _rollback(session)
+            rollback(session)
             logger.error("spam not stored, database unavailable: %s", type(exc).__name__)
     return redirect(url_for("registration.thanks"), code=303)
 
@@ -168,13 +130,6 @@ def send_now() -> None:
         mail.send_after_commit()
     except Exception:  # the application is stored; mail trouble must not hide that
         logger.exception("sending mail after commit failed; the outbox will retry")
-
-
-def _rollback(session) -> None:
-    try:
-        session.rollback()
-    except Exception:  # a dead connection cannot roll back; the session is closed at teardown
-        logger.warning("rollback after a database error failed", exc_info=True)
 
 
 @bp.get("/bedankt/")
