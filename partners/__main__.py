@@ -49,6 +49,7 @@ def cmd_new(args) -> int:
 def cmd_serve(args) -> int:
     """Live-reloading preview: rebuild on every change; a bad record is reported, never fatal."""
     import logging
+    import queue
     import threading
 
     import watchfiles
@@ -62,11 +63,26 @@ def cmd_serve(args) -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Voorbeeld op http://{args.host}:{args.port}/ — stoppen met Ctrl-C.", flush=True)
     settings = _serve_settings(args)
-    _rebuild(settings)
-    # One watcher for the whole session: a save during a rebuild is queued, not lost.
+    # One watcher for the whole session, started before the first build: a save made while a
+    # build runs (or right after the first one) is queued, never lost.
     watched = [args.content, settings["THEME"], args.settings]
+    pending: queue.Queue = queue.Queue()
+    ready = threading.Event()
+
+    def watch():
+        for changes in watchfiles.watch(*watched, debounce=200, step=50, yield_on_timeout=True, rust_timeout=200):
+            ready.set()  # the first (empty) yield means the watcher is live
+            if changes:
+                pending.put(changes)
+
+    threading.Thread(target=watch, daemon=True).start()
+    ready.wait(timeout=30)
+    _rebuild(settings)
     try:
-        for changes in watchfiles.watch(*watched, debounce=200, step=50):
+        while True:
+            changes = pending.get()
+            while not pending.empty():
+                changes |= pending.get_nowait()
             names = ", ".join(sorted({Path(p).name for _, p in changes}))
             print(f"Gewijzigd: {names}; opnieuw bouwen…", flush=True)
             settings = _serve_settings(args)

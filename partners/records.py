@@ -144,23 +144,9 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (info.st_mtime_ns, info.st_size)
 
 
-def _cache_key(path: Path, content_dir: Path) -> tuple:
-    """A record's result depends on its own file and, if it names one, its logo file."""
-    return (_stamp(path), _stamp(content_dir / schema.LOGO_DIR / _logo_name(path)), CACHE_VERSION)
-
-
-def _logo_name(path: Path) -> str:
-    """The file name after 'Logo: logos/' in a record's header, or ''."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if not line.strip():
-                    break
-                if line.lower().startswith("logo:"):
-                    return line.split(":", 1)[1].strip().split("/", 1)[-1]
-    except OSError:
-        pass
-    return ""
+def _logo_stamp(content_dir: Path, record: schema.Record) -> tuple[int, int] | None:
+    """The stat of the logo a record names: a changed logo invalidates the cached record."""
+    return _stamp(content_dir / record.logo) if record.logo else None
 
 
 def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: Path | None = None
@@ -174,13 +160,15 @@ def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: P
     fresh: dict[str, tuple] = {}
     records, problems = [], []
     for path in record_paths(content_dir):
-        key = _cache_key(path, content_dir)
+        key = (_stamp(path), CACHE_VERSION)
         hit = cache.get(str(path))
-        if hit and hit[0] == key and check_logo_files:
-            record, found = hit[1], hit[2]
+        # Only valid records are cached: an invalid one is read again, and stops the build anyway.
+        if hit and check_logo_files and hit[0] == key and hit[1] == _logo_stamp(content_dir, hit[2]):
+            record, found = hit[2], []
         else:
             record, found = read_record(path, content_dir, check_logo_files)
-        fresh[str(path)] = (key, record, found)
+        if record is not None:
+            fresh[str(path)] = (key, _logo_stamp(content_dir, record), record)
         problems += found
         if record:
             records.append(record)
