@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from zoneinfo import ZoneInfo
 
@@ -14,6 +13,7 @@ from partners.logos import Logo as CheckedLogo
 from partners.schema import CONTRIBUTIONS, TYPE_SINGULAR
 
 from . import changes, queue
+from . import publish as publish_step
 from .auth import login_required
 from .db import get_session
 from .states import READY_TO_PUBLISH, STATES, TransitionError, allowed_targets
@@ -27,7 +27,6 @@ SEARCH_MAX = 200
 # A logo is shown as an image only; even opened on its own it may run nothing and load nothing.
 LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
-NOT_AVAILABLE = "Publiceren vanuit het beheer is nog niet beschikbaar. Gebruik voorlopig de opdrachtregel."
 
 
 @bp.after_request
@@ -174,25 +173,12 @@ def logo(item_id: int):
     return _file_response(item.logo.data, checked.mime_type, f"logo-{item.id}{checked.extension}")
 
 
-def _publish_module():
-    """formhandler.publish, or None while it is not there yet."""
-    try:
-        return importlib.import_module("formhandler.publish")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("formhandler.publish", None) and not str(exc).startswith("import of formhandler.publish"):
-            raise
-        return None
-
-
 def _render_publication(item):
     """(publication, message): what publishing would write, or the Dutch reason it cannot."""
-    module = _publish_module()
-    if module is None:
-        return None, NOT_AVAILABLE
     try:
         if item.kind == changes.KIND:
             return changes.render_change(item, current_app.config["CONTENT_DIR"]), None
-        return module.render_publication(item), None
+        return publish_step.render_publication(item), None
     except Exception as exc:  # its messages are Dutch by contract; a bug must not become a 500
         logger.warning("render_publication failed for item %s: %s", item.id, type(exc).__name__)
         return None, str(exc) or "Het partnerrecord kon niet worden opgesteld."
@@ -236,13 +222,9 @@ def publish(item_id: int):
     if item.state != ready:
         flash(f"Alleen een item met de status '{STATES[ready]}' kan worden gepubliceerd.", "error")
         return redirect(url_for("admin.detail", item_id=item_id), code=303)
-    module = _publish_module()
-    if module is None:
-        flash(NOT_AVAILABLE, "error")
-        return redirect(url_for("admin.detail", item_id=item_id), code=303)
     db = get_session()
     try:
-        module.publish_item(db, item, content_dir=current_app.config["CONTENT_DIR"], actor=g.reviewer)
+        publish_step.publish_item(db, item, content_dir=current_app.config["CONTENT_DIR"], actor=g.reviewer)
         db.commit()
     except Exception as exc:  # its messages are Dutch by contract; nothing half-done stays in the session
         db.rollback()
