@@ -74,7 +74,7 @@ def default_config(instance_path: str) -> dict:
         SESSION_COOKIE_SECURE=True,
         WTF_CSRF_TIME_LIMIT=3600,
         WTF_I18N_ENABLED=True,
-        RETENTION_DAYS=365,
+        RETENTION_DAYS=90,
     )
 
 

@@ -168,3 +168,23 @@ def test_links_and_disposable_address_only_mark_suspect(client, app):
     (item,) = rows(app)
     assert item.state == "nieuw" and len(item.suspect_reasons) == 2
     assert valid_form()["motivation"] != motivation
+
+
+def test_logs_never_contain_form_bodies(client, app, caplog, monkeypatch):
+    """Valid, invalid and failed submissions: no field value ever reaches a log line."""
+    import logging
+
+    from sqlalchemy.exc import OperationalError
+
+    caplog.set_level(logging.DEBUG)
+    markers = {"contact_name": "Zyxwv Merkernaam", "email": "zyxwv.merker@voorbeeld.nl", "phone": "0612345678",
+               "motivation": "Zyxwv motivatie merker", "contribution_text": "Zyxwv bijdrage merker"}
+    post(client, **markers)  # stored
+    post(client, **{**markers, "email": "zyxwv-kapot@@"})  # refused at a field
+    monkeypatch.setattr(queue, "add_submission", lambda *a, **k: (_ for _ in ()).throw(
+        OperationalError("INSERT", {}, Exception("disk I/O error"))))
+    assert post(client, **{**markers, "organisation_name": "Stichting Storing"}).status_code == 503
+    logged = "\n".join(record.getMessage() + str(record.exc_info or "") for record in caplog.records)
+    assert caplog.records, "the database failure must be logged"
+    for value in list(markers.values()) + ["zyxwv", "Zyxwv", "612345678"]:
+        assert value not in logged

@@ -239,6 +239,16 @@ def test_purge_deletes_only_old_closed_items_with_everything_attached(runner, se
         Event.submission_id.in_(list(session.scalars(select(Submission.id))))))
 
 
+def test_privacy_purge_keeps_ninety_days_by_default(runner, session):
+    """The default retention is 90 days, measured from an item's last change (a controlled clock)."""
+    for name, days in [("afgewezen-91", 91), ("afgewezen-89", 89)]:
+        item = add_item(session, organisation_name=name, state="afgewezen", email=f"{name}@example.org")
+        age(session, item, days)
+    result = invoke(runner, "privacy", "purge")
+    assert result.exit_code == 0 and "ouder dan 90 dagen" in result.stdout
+    assert remaining(session) == ["afgewezen-89"]
+
+
 def test_purge_with_a_shorter_period(runner, session, aged_queue):
     assert invoke(runner, "queue", "purge", "--days", "10").exit_code == 0
     assert remaining(session) == ["oud-getekend", "oud-nieuw"]
