@@ -12,7 +12,7 @@ from wtforms.validators import Email, Length, StopValidation, ValidationError
 from partners.validate import InvalidValue, check_date, check_summary
 
 from .forms import (MultiCheckboxField, RegistrationForm, _add_scheme, _strip, max_length, one_line, required,
-                    valid_logo, valid_organisation_name, valid_website)
+                    partner_rule, valid_logo, valid_organisation_name, valid_website)
 
 #: what a partner can change -> the Dutch label of its checkbox.
 CHANGES = {
@@ -55,11 +55,7 @@ def some_change(form, field):
         raise ValidationError("Wie het partnerschap beëindigt, kiest geen andere wijzigingen tegelijk.")
 
 
-def valid_summary(form, field):
-    try:
-        field.data = check_summary(field.data or "")
-    except InvalidValue as exc:
-        raise ValidationError(f"De korte omschrijving {exc}.") from None
+valid_summary = partner_rule(check_summary, "De korte omschrijving {reason}.")
 
 
 def valid_end_date(form, field):

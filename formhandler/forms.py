@@ -72,20 +72,22 @@ class RequiredIf:
             raise StopValidation(self.message)
 
 
-def valid_organisation_name(form, field):
-    """The name becomes the record's Title: the partner rule applies."""
-    try:
-        field.data = check_title(field.data or "")
-    except InvalidValue as exc:
-        raise ValidationError(f"De naam van de organisatie {exc}.") from None
+def partner_rule(check, message: str):
+    """A validator applying one partner-record rule from partners.validate, so the rule exists once.
+
+    `message` contains "{reason}", the Dutch reason the rule gives; the cleaned value is kept.
+    """
+    def validator(form, field):
+        try:
+            field.data = check(field.data or "")
+        except InvalidValue as exc:
+            raise ValidationError(message.format(reason=exc)) from None
+    return validator
 
 
-def valid_website(form, field):
-    """The website becomes the record's Website: the partner rule applies."""
-    try:
-        field.data = check_website(field.data or "")
-    except InvalidValue as exc:
-        raise ValidationError(f"Het webadres is niet goed: {exc}.") from None
+# The name becomes the record's Title and the website its Website: the partner rules apply.
+valid_organisation_name = partner_rule(check_title, "De naam van de organisatie {reason}.")
+valid_website = partner_rule(check_website, "Het webadres is niet goed: {reason}.")
 
 
 def valid_kvk_number(form, field):
