@@ -14,13 +14,13 @@ from partners.schema import LOGO_MAX_BYTES
 
 from . import csrf, queue
 from .change_forms import ChangeRequestForm
-from .db import UNAVAILABLE_ERRORS, get_session
+from .db import UNAVAILABLE_ERRORS
 from .forms import started_token
 from .limits import limiter
 from .models import utcnow
 from .publish import local_date
 from .form_views import (CSRF_MESSAGE, UNAVAILABLE_MESSAGE, anchor, aria, bot_reason, invalid_attr,
-                         invalid_fields, rollback)
+                         invalid_fields)
 
 bp = Blueprint("change_request", __name__, url_prefix="/aanmelden/wijziging")
 logger = logging.getLogger(__name__)
@@ -95,11 +95,9 @@ def store(form: ChangeRequestForm, state: str = "nieuw", reason: str = ""):
     data = form.submission_data()
     if reason:
         data["suspect_reasons"] = [f"automatisch herkend: {reason}"]
-    session = get_session()
     try:
-        queue.add_submission(session, data, form.checked_logo, state=state)
+        queue.submit(data, form.checked_logo, state=state)
     except UNAVAILABLE_ERRORS as exc:
-        rollback(session)
         logger.error("change request not stored, database unavailable: %s", type(exc).__name__)
         if reason:
             return redirect(url_for("change_request.thanks"), code=303)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import current_app
 
 from .forms import seconds_since_started
-
-logger = logging.getLogger(__name__)
 
 CSRF_MESSAGE = ("Het formulier was te lang open, of uw browser stuurde het beveiligingskenmerk niet mee. "
                 "Uw gegevens staan er nog. Controleer ze en verstuur het formulier opnieuw.")
@@ -51,11 +47,3 @@ def anchor(field) -> str:
 def invalid_fields(form) -> list:
     """Fields with an error, in page order; the hidden technical fields are never shown."""
     return [field for field in form if field.errors and field.name not in INTERNAL_FIELDS]
-
-
-def rollback(session) -> None:
-    """Roll back after a database error; a dead connection is closed at teardown anyway."""
-    try:
-        session.rollback()
-    except Exception:  # a dead connection cannot roll back; the session is closed at teardown
-        logger.warning("rollback after a database error failed", exc_info=True)

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 import click
-from flask import current_app, g, has_app_context
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -36,7 +36,6 @@ BACKOFF_CAP = dt.timedelta(hours=1)
 LEASE = dt.timedelta(minutes=10)
 ERROR_MAX = 200
 _ADDRESS = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
-_G_KEY = "formhandler_outbox"
 
 
 class Unreachable(Exception):
@@ -54,8 +53,6 @@ def build_mails(item: Submission) -> list[OutboxMessage]:
         OutboxMessage(to_addr=current_app.config["NOTIFY_TO"], subject=f"Nieuwe aanmelding: {name}"[:200],
                       body=_notice(item, name)),
     ]
-    if has_app_context():  # send_after_commit sends exactly these
-        g.setdefault(_G_KEY, []).extend(messages)
     return messages
 
 
@@ -222,12 +219,12 @@ def _record(session: Session, row: OutboxMessage, now: dt.datetime, error: str |
 
 
 def send_pending(session: Session, now: dt.datetime | None = None, limit: int = 100, *,
-                 ids: list[int] | None = None, deadline: float | None = None) -> tuple[int, int]:
-    """Send due unsent messages (optionally only `ids`) until `deadline` (monotonic); (sent, failed)."""
+                 submission_id: int | None = None, deadline: float | None = None) -> tuple[int, int]:
+    """Send due unsent messages (optionally only one submission's) until `deadline` (monotonic); (sent, failed)."""
     now = _utc(now or utcnow())
     query = select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
-    if ids is not None:
-        query = query.where(OutboxMessage.id.in_(ids))
+    if submission_id is not None:
+        query = query.where(OutboxMessage.submission_id == submission_id)
     due = list(session.scalars(query.order_by(OutboxMessage.id).limit(limit)))
     session.commit()
     config = current_app.config
@@ -258,17 +255,13 @@ def send_pending(session: Session, now: dt.datetime | None = None, limit: int = 
     return sent, failed
 
 
-def send_after_commit() -> tuple[int, int]:
-    """Best effort: send this request's outbox messages now; never raises, bounded by SMTP_TIMEOUT."""
+def send_after_commit(submission_id: int) -> tuple[int, int]:
+    """Best effort: send a just-stored submission's mail now; never raises, bounded by SMTP_TIMEOUT."""
     try:
-        rows = g.pop(_G_KEY, [])
-        ids = [row.id for row in rows if row.id is not None]
-        if not ids:
-            return 0, 0
         deadline = time.monotonic() + float(current_app.config["SMTP_TIMEOUT"])
         # A session of its own: the caller's session and transaction stay untouched.
         with current_app.extensions["formhandler.sessionmaker"]() as session:
-            return send_pending(session, ids=ids, deadline=deadline)
+            return send_pending(session, submission_id=submission_id, deadline=deadline)
     except Exception as exc:  # the submission is safe in the outbox; `mail send` retries
         logger.error("Mail na opslaan niet verstuurd; blijft in de wachtrij: %s", scrub(exc))
         return 0, 0

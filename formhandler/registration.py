@@ -12,9 +12,9 @@ from partners.criteria import COMPANY_ACKNOWLEDGEMENT, CONDITIONAL, CRITERIA, CR
 from partners.schema import CONTRIBUTIONS, LOGO_MAX_BYTES
 
 from . import csrf, mail, queue
-from .db import UNAVAILABLE_ERRORS, get_session
+from .db import UNAVAILABLE_ERRORS
 from .form_views import (CSRF_MESSAGE, UNAVAILABLE_MESSAGE, anchor, aria, bot_reason, invalid_attr,
-                         invalid_fields, rollback)
+                         invalid_fields)
 from .forms import RegistrationForm, started_token
 from .limits import limiter
 
@@ -88,15 +88,13 @@ def submit():
     data.update(criteria_hash=CRITERIA_HASH, suspect_reasons=suspect_reasons(data))
     # criteria_accepted_at and privacy_consent_at default to the moment of storing; passing them
     # here would put a timestamp in the fingerprint and break duplicate detection.
-    session = get_session()
     try:
-        _item, created = queue.add_submission(session, data, form.checked_logo, mails=mail.build_mails)
+        item_id, created = queue.submit(data, form.checked_logo, mails=mail.build_mails)
     except UNAVAILABLE_ERRORS as exc:
-        rollback(session)
         logger.error("registration not stored, database unavailable: %s", type(exc).__name__)
         return render_form(form, status=503, notice=UNAVAILABLE_MESSAGE)
     if created:
-        send_now()
+        send_now(item_id)
     return redirect(url_for("registration.thanks"), code=303)
 
 
@@ -109,16 +107,14 @@ def store_spam(form: RegistrationForm, reason: str):
     if form.validate():
         data = form.submission_data()
         data.update(criteria_hash=CRITERIA_HASH, suspect_reasons=[f"automatisch herkend: {reason}"])
-        session = get_session()
         try:
-            queue.add_submission(session, data, form.checked_logo, state="spam")
+            queue.submit(data, form.checked_logo, state="spam")
         except UNAVAILABLE_ERRORS as exc:
-            rollback(session)
             logger.error("spam not stored, database unavailable: %s", type(exc).__name__)
     return redirect(url_for("registration.thanks"), code=303)
 
 
-def send_now() -> None:
+def send_now(item_id: int) -> None:
     """With MAIL_SEND_INLINE, send this request's mail right away; otherwise the outbox timer does.
 
     Inline sending costs more than half of a submission's CPU (several fsync'd commits and the
@@ -127,7 +123,7 @@ def send_now() -> None:
     if not current_app.config["MAIL_SEND_INLINE"]:
         return
     try:
-        mail.send_after_commit()
+        mail.send_after_commit(item_id)
     except Exception:  # the application is stored; mail trouble must not hide that
         logger.exception("sending mail after commit failed; the outbox will retry")
 

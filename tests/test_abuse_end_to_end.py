@@ -181,7 +181,7 @@ def test_logs_never_contain_form_bodies(client, app, caplog, monkeypatch):
                "motivation": "Zyxwv motivatie merker", "contribution_text": "Zyxwv bijdrage merker"}
     post(client, **markers)  # stored
     post(client, **{**markers, "email": "zyxwv-kapot@@"})  # refused at a field
-    monkeypatch.setattr(queue, "add_submission", lambda *a, **k: (_ for _ in ()).throw(
+    monkeypatch.setattr(queue, "insert_submission", lambda *a, **k: (_ for _ in ()).throw(
         OperationalError("INSERT", {}, Exception("disk I/O error"))))
     assert post(client, **{**markers, "organisation_name": "Stichting Storing"}).status_code == 503
     logged = "\n".join(record.getMessage() + str(record.exc_info or "") for record in caplog.records)

@@ -128,7 +128,7 @@ def test_missing_csrf_token_keeps_input_and_stores_nothing(app, client):
 def test_database_unavailable_gives_503_and_keeps_input(app, client, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
-    monkeypatch.setattr(queue, "add_submission", broken)
+    monkeypatch.setattr(queue, "insert_submission", broken)
     response = post_change(client, contact_name="Bram Bewaard")
     assert response.status_code == 503
     assert 'value="Bram Bewaard"' in response.get_data(as_text=True)

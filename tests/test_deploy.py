@@ -164,6 +164,28 @@ def test_app_down_gives_a_dutch_503(site, tmp_path):
     assert headers["Content-Security-Policy"] == CSP
 
 
+def test_a_post_flood_is_refused_by_nginx_before_the_app(site, tmp_path):
+    """Past a burst of 10, nginx answers POSTs itself with a Dutch 429; GETs are never counted.
+
+    The app behind this nginx is down, so every answer that did reach it is nginx's 503.
+    """
+    require_nginx()
+    web, base = start_nginx(tmp_path, root=site, upstream=f"127.0.0.1:{free_port()}")
+    try:
+        posts = [fetch(base + "/aanmelden/", data=b"x=1", headers={"Content-Type": "application/x-www-form-urlencoded"})
+                 for _ in range(30)]
+        get_status = fetch(base + "/aanmelden/")[0]
+    finally:
+        stop(web)
+    statuses = [status for status, _headers, _body in posts]
+    assert statuses[:11] == [503] * 11, "the burst reaches the app"
+    assert statuses.count(429) >= 15, statuses
+    status, headers, body = next(post for post in posts if post[0] == 429)
+    assert "<h1>Even geduld</h1>" in body.decode() and headers["Retry-After"] == "60"
+    assert headers["Content-Security-Policy"] == CSP
+    assert get_status == 503, "a GET is not limited by nginx"
+
+
 @pytest.mark.parametrize("template, values, error", [
     ("listen {{LISTEN}};", {}, KeyError),
     ("root {{ROOT}};", {"root": "/srv/x; include /etc/shadow"}, ValueError),

@@ -53,7 +53,7 @@ def test_every_kind_of_page(make_app, monkeypatch, kind):
     app = make_app(RATELIMIT_ENABLED=kind == "429", FORM_RATE_LIMIT="1 per minute")
     client = app.test_client()
     if kind == "503":
-        monkeypatch.setattr(queue, "add_submission", lambda *a, **k: (_ for _ in ()).throw(
+        monkeypatch.setattr(queue, "insert_submission", lambda *a, **k: (_ for _ in ()).throw(
             OperationalError("INSERT", {}, Exception("disk I/O error"))))
     response = {
         "form": lambda: client.get("/aanmelden/"),

@@ -260,9 +260,9 @@ def test_log_backend_writes_the_mail_to_the_log(app, mail_server, caplog):  # no
 def test_send_after_commit_sends_the_requests_mails(app, mail_server):  # noqa: F811
     submit(app, 1)  # an older message of another request stays for `mail send`
     with app.test_request_context("/aanmelden/", method="POST"), session_of(app) as session:
-        queue.add_submission(session, submission_data(2), None, mails=mail.build_mails)
-        assert mail.send_after_commit() == (2, 0)
-        assert mail.send_after_commit() == (0, 0), "sent once"
+        item, _created = queue.add_submission(session, submission_data(2), None, mails=mail.build_mails)
+        assert mail.send_after_commit(item.id) == (2, 0)
+        assert mail.send_after_commit(item.id) == (0, 0), "sent once"
     assert [m["Subject"] for m in mail_server.wait_for(2)][1] == "Nieuwe aanmelding: Stichting Rookvrij Voorbeeld 2"
     assert sum(row.sent_at is None for row in outbox(app)) == 2
 
@@ -273,11 +273,11 @@ def test_send_after_commit_never_raises(app, mail_server, caplog, breakage):  # 
     if breakage == "bad port setting":
         app.config["SMTP_PORT"] = "geen poort"
     with app.test_request_context("/aanmelden/", method="POST"), session_of(app) as session:
-        queue.add_submission(session, submission_data(), None, mails=mail.build_mails)
+        item, _created = queue.add_submission(session, submission_data(), None, mails=mail.build_mails)
         if breakage == "database gone":
             app.extensions["formhandler.sessionmaker"] = None
         with caplog.at_level(logging.INFO):
-            sent, _failed = mail.send_after_commit()
+            sent, _failed = mail.send_after_commit(item.id)
     assert sent == 0
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("formhandler")]
     assert ours, "the failure is logged"
@@ -291,9 +291,9 @@ def test_send_after_commit_is_bounded_by_the_timeout_when_the_server_hangs(app, 
         silent.listen(8)
         app.config.update(SMTP_PORT=silent.getsockname()[1], SMTP_TIMEOUT=1)
         with app.test_request_context("/aanmelden/", method="POST"), session_of(app) as session:
-            queue.add_submission(session, submission_data(), None, mails=mail.build_mails)
+            item, _created = queue.add_submission(session, submission_data(), None, mails=mail.build_mails)
             started = time.monotonic()
-            assert mail.send_after_commit() == (0, 2)
+            assert mail.send_after_commit(item.id) == (0, 2)
             assert time.monotonic() - started < 3, "one timeout for the whole request, not one per message"
     assert [row.attempts for row in outbox(app)] == [1, 1]
 
@@ -301,8 +301,8 @@ def test_send_after_commit_is_bounded_by_the_timeout_when_the_server_hangs(app, 
 def test_send_after_commit_leaves_pending_mail_for_a_later_run(app, mail_server):  # noqa: F811
     mail_server.stop()
     with app.test_request_context("/aanmelden/", method="POST"), session_of(app) as session:
-        queue.add_submission(session, submission_data(), None, mails=mail.build_mails)
-        assert mail.send_after_commit() == (0, 2)
+        item, _created = queue.add_submission(session, submission_data(), None, mails=mail.build_mails)
+        assert mail.send_after_commit(item.id) == (0, 2)
     assert [row.attempts for row in outbox(app)] == [1, 1]
     mail_server.start()
     assert drain(app, now=utcnow() + dt.timedelta(minutes=2)) == (2, 0)

@@ -256,7 +256,7 @@ def test_csrf_failure_keeps_input_and_explains(client, app, monkeypatch, case):
 def test_database_unavailable_keeps_input(client, app, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
-    monkeypatch.setattr(queue, "add_submission", broken)
+    monkeypatch.setattr(queue, "insert_submission", broken)
     response = post(client, contact_name="Bram Bakker")
     html = response.get_data(as_text=True)
     assert response.status_code == 503
@@ -293,7 +293,7 @@ def test_real_sqlite_write_failure_gives_503(sqlite_app):
 def test_mail_is_sent_in_the_request_only_with_mail_send_inline(app, client, monkeypatch, inline, expected):
     app.config["MAIL_SEND_INLINE"] = inline
     calls = []
-    monkeypatch.setattr(mail, "send_after_commit", lambda: calls.append(1))
+    monkeypatch.setattr(mail, "send_after_commit", lambda item_id: calls.append(item_id))
     assert post(client).status_code == 303
     assert calls == expected
 

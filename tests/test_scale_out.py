@@ -1,0 +1,129 @@
+"""Scaling out: two app instances on one PostgreSQL database and one Redis rate-limit store behave as one."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+
+import pytest
+from sqlalchemy.orm import Session
+
+from benchmarks.loadgen import Applicant, Gunicorn, request, upgrade_schema
+from formhandler.auth import create_user
+from formhandler.db import make_engine
+
+from .conftest import REQUIRE_ALL
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+REVIEWER, PASSWORD = "anna", "een-lang-wachtwoord-voor-de-test"
+ADDRESS = "10.20.30.40"  # one applicant, seen by both instances through the trusted proxy header
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A throwaway Redis on loopback, no persistence; missing server fails in CI, skips elsewhere."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "Redis server not installed (Debian package redis-server)"
+        if REQUIRE_ALL:
+            pytest.fail(message)
+        pytest.skip(message)
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def two_instances(postgres_cluster, redis_url, tmp_path):
+    """Two gunicorn instances (one worker each) on one database and one limiter store; 2 applications a minute."""
+    url = postgres_cluster.new_database()
+    upgrade_schema(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        create_user(session, REVIEWER, PASSWORD)
+        session.commit()
+    engine.dispose()
+    settings = {"FORMHANDLER_RATELIMIT_STORAGE_URI": redis_url, "FORMHANDLER_FORM_RATE_LIMIT": "2 per minute"}
+    servers = [Gunicorn(url, tmp_path / f"instance-{n}.log", workers=1, env=settings) for n in (1, 2)]
+    try:
+        for server in servers:
+            server.start()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def cookies_of(headers: dict, jar: dict) -> dict:
+    """Add the Set-Cookie values of a response to `jar` (name -> value)."""
+    for key, value in headers.items():
+        if key.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            jar[name] = rest.split(";", 1)[0]
+    return jar
+
+
+def cookie_header(jar: dict) -> dict:
+    return {"Cookie": "; ".join(f"{name}={value}" for name, value in jar.items()), "X-Forwarded-For": ADDRESS}
+
+
+def log_in(base: str) -> dict:
+    """Log in through the real form on one instance; the session cookies."""
+    jar: dict = {}
+    status, headers, page = request(base, "GET", "/beheer/inloggen", headers=cookie_header(jar))
+    assert status == 200
+    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
+    cookies_of(headers, jar)
+    body = urllib.parse.urlencode({"csrf_token": token, "username": REVIEWER, "password": PASSWORD}).encode()
+    status, headers, _page = request(base, "POST", "/beheer/inloggen", body, {
+        **cookie_header(jar), "Content-Type": "application/x-www-form-urlencoded"})
+    assert status in (302, 303), status
+    return cookies_of(headers, jar)
+
+
+def test_two_instances_share_the_queue_the_login_and_the_rate_limit(two_instances):
+    first, second = two_instances
+    statuses = [Applicant(server.url, ADDRESS).submit(f"Stichting Instantie {n}", f"instantie{n}@example.org")[0]
+                for n, server in enumerate(two_instances, start=1)]
+    assert statuses == [303, 303], "each instance stores one application"
+
+    # The limit is 2 a minute for this address over both instances together, not 2 per instance.
+    third = Applicant(first.url, ADDRESS).submit("Stichting Instantie 3", "instantie3@example.org")[0]
+    fourth = Applicant(second.url, ADDRESS).submit("Stichting Instantie 4", "instantie4@example.org")[0]
+    assert (third, fourth) == (429, 429)
+
+    # A reviewer logged in on one instance sees both applications through the other.
+    jar = log_in(first.url)
+    status, _headers, page = request(second.url, "GET", "/beheer/", headers=cookie_header(jar))
+    assert status == 200
+    text = page.decode()
+    assert "Stichting Instantie 1" in text and "Stichting Instantie 2" in text
+    assert "Stichting Instantie 3" not in text and "Stichting Instantie 4" not in text
