@@ -63,7 +63,7 @@ def serving(site: Path, tmp: Path):
             server.stop()
 
 
-def lighthouse(binary: Path, url: str) -> dict:
+def lighthouse(binary: Path, url: str, keep: Path | None = None) -> dict:
     """One Lighthouse run with its default mobile profile; returns {category: score 0-100, audits below 1}."""
     result = subprocess.run(
         [str(binary), url, "--output=json", "--quiet", f"--chrome-flags={CHROME_FLAGS}"],
@@ -71,6 +71,9 @@ def lighthouse(binary: Path, url: str) -> dict:
     if result.returncode != 0:
         raise RuntimeError(f"lighthouse {url} faalde ({result.returncode}):\n{result.stderr[-2000:]}")
     report = json.loads(result.stdout)
+    if keep:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        keep.write_text(result.stdout, encoding="utf-8")
     if report.get("runtimeError"):
         raise RuntimeError(f"lighthouse {url}: {report['runtimeError']}")
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
@@ -81,8 +84,9 @@ def lighthouse(binary: Path, url: str) -> dict:
     return scores
 
 
-def run(count: int = 1000) -> tuple[str, dict]:
-    """Build `count` synthetic partners with the real pages, serve them, and score each page."""
+def run(count: int = 1000, pages: tuple[str, ...] = tuple(PAGES), keep: Path | None = None) -> tuple[str, dict]:
+    """Build `count` synthetic partners with the real pages, serve them, and score each page
+    (`keep`: also write each page's full Lighthouse JSON report there, to see what an audit found)."""
     from tests.conftest import run_pelican
 
     binary = ensure_lighthouse()
@@ -92,7 +96,8 @@ def run(count: int = 1000) -> tuple[str, dict]:
         write_synthetic(content, count)
         site = run_pelican(content, Path(tmp) / "output")
         with serving(site, Path(tmp) / "serve") as (base, how):
-            return how, {name: lighthouse(binary, base + path) for name, path in PAGES.items()}
+            return how, {name: lighthouse(binary, base + PAGES[name], keep and keep / f"{name}.json")
+                         for name in pages}
 
 
 def report(partners: int, how: str, results: dict) -> str:
@@ -108,8 +113,13 @@ def report(partners: int, how: str, results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.lighthouse_bench")
     parser.add_argument("--partners", type=int, default=1000)
+    parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated, of: {', '.join(PAGES)}")
+    parser.add_argument("--keep", type=Path, help="folder for the full Lighthouse JSON reports")
     args = parser.parse_args(argv)
-    how, results = run(args.partners)
+    pages = tuple(name.strip() for name in args.pages.split(",") if name.strip())
+    if unknown := set(pages) - set(PAGES):
+        parser.error(f"onbekende pagina: {', '.join(sorted(unknown))}")
+    how, results = run(args.partners, pages, args.keep)
     print(report(args.partners, how, results))
     return 0
 

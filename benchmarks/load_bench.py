@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from .asyncload import Plan, run_plan
-from .loadgen import Gunicorn, cpu_seconds, upgrade_schema
+from .loadgen import Gunicorn, RedisServer, cpu_seconds, upgrade_schema
 
 SCENARIOS = [("bare", "bare", 32), ("submit", "submit", 8), ("submit", "submit", 32),
              ("submit-logo", "submit-logo", 8), ("submit-logo", "submit-logo", 32)]
@@ -102,7 +102,8 @@ def bench_backend(backend: str, args, tmp: Path) -> list[dict]:
         url = database(backend, tmp, clusters)
         upgrade_schema(url)
         server = Gunicorn(url, tmp / f"gunicorn-{backend}.log", workers=args.workers,
-                          worker_class=args.worker_class, threads=args.threads)
+                          worker_class=args.worker_class, threads=args.threads,
+                          env={"FORMHANDLER_RATELIMIT_STORAGE_URI": args.limiter_url})
         server.start()
         try:
             for kind, _, clients in SCENARIOS:
@@ -130,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--limiter", choices=["redis", "memory"], default="redis",
+                        help="rate-limit store: redis (as deployed; a throwaway redis-server) or memory://")
     parser.add_argument("--skip", default="", help="comma-separated scenario kinds to leave out (bare, submit, submit-logo, flood)")
     args = parser.parse_args(argv)
     args.skip = set(filter(None, args.skip.split(",")))
@@ -137,6 +140,13 @@ def main(argv: list[str] | None = None) -> int:
           "rate limiter, CSRF and validation on (one client address per request via X-Forwarded-For)", flush=True)
     tmp = Path(tempfile.mkdtemp(prefix="loadbench-"))
     failures = []
+    redis = RedisServer(tmp)
+    if args.limiter == "redis" and redis.binary is not None:
+        redis.start()
+        args.limiter_url = redis.url
+    else:
+        args.limiter_url = "memory://"
+    print(f"rate-limit store: {args.limiter_url}", flush=True)
     try:
         for backend in filter(None, args.backends.split(",")):
             for row in bench_backend(backend, args, tmp):
@@ -150,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"flood: {row['requests']} applicants' submissions, all stored and p99 < {FLOOD_P99_MS} ms: "
                           f"{'yes' if good else 'NO'}")
     finally:
+        redis.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     for failure in failures:
         print("LOST:", failure)

@@ -6,6 +6,7 @@ import http.client
 import io
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -126,6 +127,43 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             pass
         self.kill()
+
+
+class RedisServer:
+    """A throwaway redis-server on loopback without persistence: the shared rate-limit store."""
+
+    def __init__(self, folder: Path):
+        self.binary = shutil.which("redis-server")
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 10) -> None:
+        """Start and wait until it answers PING."""
+        if self.binary is None:
+            raise FileNotFoundError("redis-server not installed (Debian package redis-server)")
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
 
 
 def request(base: str, method: str, path: str, body: bytes = b"", headers: dict | None = None, timeout: float = 10):

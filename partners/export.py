@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
+import os
+import pickle
+from json.encoder import encode_basestring as _encode_string  # the C function json.dumps uses
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -14,6 +18,8 @@ from feedgenerator import Atom1Feed
 from .schema import Record
 
 CSV_COLUMNS = ("slug", "title", "type", "website", "since", "until", "summary", "sector", "contributions", "url", "logo")
+# Cached row texts are trusted only by the exact code that wrote them.
+_FRAGMENTS_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 
@@ -48,18 +54,101 @@ def write_if_changed(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def write_open_data(out: Path, records: list[Record], logos: dict, today: dt.date) -> None:
-    """partners.json and partners.csv, safe to open in a spreadsheet."""
-    rows = partner_rows(records, logos, today)
-    write_if_changed(out / "partners.json", json.dumps({"partners": rows}, ensure_ascii=False, indent=1).encode())
+_CONSTANTS = {True: "true", False: "false", None: "null"}
+_SCALARS = (str, bool, int, float, type(None))
+
+
+def _json_scalar(value) -> str:
+    if isinstance(value, str):
+        return _encode_string(value)
+    return _CONSTANTS[value] if value is None or isinstance(value, bool) else json.dumps(value)
+
+
+def _json_row(row: dict) -> str | None:
+    """One row as json.dumps writes it at the second level of indent=1; None if it cannot."""
+    enc = _encode_string
+    lines = []
+    for name, value in row.items():
+        if not isinstance(name, str):
+            return None
+        if isinstance(value, _SCALARS):
+            lines.append(f"   {enc(name)}: {_json_scalar(value)}")
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, _SCALARS) for v in value):
+            items = ",\n    ".join(_json_scalar(v) for v in value)
+            lines.append(f"   {enc(name)}: [\n    {items}\n   ]" if value else f"   {enc(name)}: []")
+        else:
+            return None
+    return "  {\n" + ",\n".join(lines) + "\n  }" if lines else "  {}"
+
+
+def dumps_rows(key: str, rows: list[dict], blocks: list[str | None] | None = None) -> str:
+    """json.dumps({key: rows}, ensure_ascii=False, indent=1), byte for byte, where each row is a
+    flat dict of strings, booleans, None, numbers and lists of those (the open data rows).
+
+    json.dumps with an indent runs its pure-Python encoder; this writes every string with the C
+    function that encoder uses, a few times faster. Anything else falls back to json.dumps.
+    `blocks` are the rows already encoded by _json_row, when the caller has them.
+    """
+    if blocks is None:
+        blocks = [_json_row(row) for row in rows]
+    if any(block is None for block in blocks):
+        return json.dumps({key: rows}, ensure_ascii=False, indent=1)
+    if not blocks:
+        return "{\n " + _encode_string(key) + ": []\n}"
+    return "{\n " + _encode_string(key) + ": [\n" + ",\n".join(blocks) + "\n ]\n}"
+
+
+def _csv_row(row: dict) -> str:
+    """One CSV line (with its CRLF) of a row, formula-safe."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    cells = [", ".join(row[c]) if c == "contributions" else str(row[c]) for c in CSV_COLUMNS]
+    csv.writer(buffer, lineterminator="\r\n").writerow([neutralise_cell(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+def write_open_data(out: Path, records: list[Record], logos: dict, today: dt.date,
+                    cache_file: Path | None = None) -> None:
+    """partners.json and partners.csv, safe to open in a spreadsheet.
+
+    With `cache_file`, each row's JSON and CSV text is kept, keyed by the row's values, so a
+    rebuild encodes only the rows that changed.
+    """
+    rows = partner_rows(records, logos, today)
+    cache = _load_fragments(cache_file) if cache_file else {}
+    fresh: dict[str, tuple[str | None, str]] = {}
+    pieces = []
     for row in rows:
-        cells = [", ".join(row[c]) if c == "contributions" else str(row[c]) for c in CSV_COLUMNS]
-        writer.writerow([neutralise_cell(cell) for cell in cells])
+        key = repr(row)  # the row's names, values and their order: all its text depends on
+        fragments = cache.get(key) or fresh.get(key) or (_json_row(row), _csv_row(row))
+        fresh[key] = fragments
+        pieces.append(fragments)
+    write_if_changed(out / "partners.json", dumps_rows("partners", rows, [p[0] for p in pieces]).encode())
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)
     # A BOM makes spreadsheet programs read the accents as UTF-8.
-    write_if_changed(out / "partners.csv", ("\ufeff" + buffer.getvalue()).encode())
+    write_if_changed(out / "partners.csv", ("\ufeff" + header.getvalue() + "".join(p[1] for p in pieces)).encode())
+    if cache_file and fresh != cache:
+        _save_fragments(cache_file, fresh)
+
+
+def _load_fragments(cache_file: Path) -> dict:
+    try:
+        with open(cache_file, "rb") as handle:
+            version, fragments = pickle.load(handle)
+        return fragments if version == _FRAGMENTS_VERSION and isinstance(fragments, dict) else {}
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return {}
+
+
+def _save_fragments(cache_file: Path, fragments: dict) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(".tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump((_FRAGMENTS_VERSION, fragments), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # a read-only cache only costs time
 
 
 def write_feed(out: Path, records: list[Record], site_url: str, site_name: str, today: dt.date, limit: int = 50) -> None:
@@ -106,10 +195,7 @@ def _write_atom(path: Path, site_url: str, title: str, description: str, name: s
 
 def write_sitemap(out: Path, site_url: str, paths: list[str]) -> None:
     """sitemap.xml listing every public page once."""
-    seen = []
-    for path in paths:
-        if path not in seen:
-            seen.append(path)
+    seen = dict.fromkeys(paths)  # first occurrence wins, in order
     entries = "".join(f"  <url><loc>{escape(site_url + '/' + p.lstrip('/'))}</loc></url>\n" for p in seen)
     text = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n")

@@ -11,7 +11,6 @@ import warnings
 import xml.etree.ElementTree as ET
 
 from PIL import Image
-from py_svg_hush import filter_svg
 
 from . import schema
 
@@ -159,6 +158,8 @@ def _clean_svg(data: bytes) -> Logo:
     """Sanitise with py-svg-hush, then strip what a logo never needs."""
     if re.search(rb"<!ENTITY", data, re.IGNORECASE):
         raise LogoError("SVG-bestanden met entiteiten (<!ENTITY>) worden niet geaccepteerd")
+    from py_svg_hush import filter_svg  # imported only when an SVG is actually checked
+
     try:
         filtered = filter_svg(data)
         root = ET.fromstring(filtered)

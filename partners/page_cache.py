@@ -27,7 +27,7 @@ class PageCache:
 
     def fresh(self, name: str, key: str, output: Path) -> bool:
         """True when the page exists and was rendered from exactly these inputs."""
-        if self.entries.get(name) == key and (output / name).is_file():
+        if self.entries.get(name) == key and os.path.isfile(f"{output}/{name}"):
             self.new[name] = key
             return True
         return False
@@ -49,7 +49,14 @@ class PageCache:
         return gone
 
     def save(self) -> None:
-        """Keep only the pages of this build, so a removed partner is not remembered."""
+        """Keep only the pages of this build, so a removed partner is not remembered.
+
+        The writer writes on worker threads: wait for it first, so a page is only remembered as
+        rendered once it is on disk (a failed write raises here and nothing is saved).
+        """
+        from .writer import wait_for_writes
+
+        wait_for_writes()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")

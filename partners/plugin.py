@@ -6,9 +6,13 @@ the build with every problem listed as ``path:line: Field: reason``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import gc
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 from pelican import signals
@@ -18,10 +22,11 @@ from . import export, schema
 from .assets import publish_static
 from .compress import compress_tree
 from .criteria import CRITERIA
+from .logo_pipeline import OUTPUT_DIR as LOGO_DIR
 from .logo_pipeline import LogoPipeline
 from .page_cache import PageCache
 from .records import RecordError, load_records, wall_order
-from .writer import SameBytesWriter
+from .writer import SameBytesWriter, finish_build, start_build
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +45,45 @@ def partner_url(slug: str) -> str:
     return f"{WALL_URL}{slug}/"
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while the records, caches and pages are built.
+
+    These steps allocate many objects that all live until the build ends (records, cache
+    entries, tiles); each full collection would walk all of them again for nothing. Reference
+    counting still frees everything else at once; the collector runs normally afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def make_page_folders(out: Path, slugs: list[str]) -> int:
+    """Create the folder of every partner page that does not have one yet; return how many."""
+    base = out / WALL_URL
+    base.mkdir(parents=True, exist_ok=True)
+    existing = set(os.listdir(base))
+    made = 0
+    for slug in slugs:
+        if slug not in existing:
+            os.makedirs(base / slug, exist_ok=True)
+            made += 1
+    return made
+
+
 class PartnerGenerator(Generator):
     """Reads content/partners/*.md and writes every partner-derived file."""
 
     def generate_context(self):
         """Validate all records first: a bad record stops the build before anything is written."""
+        with _collector_paused():
+            self._generate_context()
+
+    def _generate_context(self):
         content = Path(self.path)
         cache_dir = Path(self.settings.get("CACHE_PATH", ".cache"))
         records, problems = load_records(content, cache_file=cache_dir / "partner-records.pickle")
@@ -52,9 +91,19 @@ class PartnerGenerator(Generator):
             for problem in problems:
                 logger.error("partners: %s", problem)
             raise RecordError(problems)
+        # From here on the records are valid, and output work can start on the writer threads
+        # while this thread goes on: the page folders first (a new folder is slow on some disks),
+        # then the logo files as soon as they are known.
+        out = Path(self.output_path)
+        background = start_build()
+        background.submit(make_page_folders, out, [r.slug for r in records])
         today = build_date(self.settings)
         pipeline = LogoPipeline(content, cache_dir / "logos")
-        tiles = {r.slug: pipeline.process(r) for r in records if r.logo}
+        try:
+            tiles = {r.slug: pipeline.process(r) for r in records if r.logo}
+        finally:
+            pipeline.save()  # what was derived stays derived, even when a later logo fails
+        background.submit(pipeline.write, out)  # its folder listing and writes, off this thread
         wall = wall_order(records, today)
         ended = sorted((r for r in records if not r.is_active(today)), key=lambda r: r.until, reverse=True)
         self.logos = tiles
@@ -69,6 +118,8 @@ class PartnerGenerator(Generator):
             partner_types=schema.TYPES,
             partner_logos=tiles,
             partner_url=partner_url,
+            # Absolute: the badge snippet on a partner page is pasted into other sites.
+            public_site_url=self.settings.get("SITEURL") or self.settings.get("PARTNERS_DEV_SITEURL", "http://127.0.0.1:8000"),
             contribution_labels=schema.CONTRIBUTIONS,
             partner_criteria=CRITERIA,
             build_today=today,
@@ -76,13 +127,17 @@ class PartnerGenerator(Generator):
 
     def generate_output(self, writer):
         """Write the wall, its filtered views, the partner pages, open data, feed and site files."""
+        with _collector_paused():
+            self._generate_output(writer)
+
+    def _generate_output(self, writer):
         out = Path(self.output_path)
         self._write_wall_pages(writer, out)
         today = self.context["build_today"]
         self._write_partner_pages(writer, out)
-        self.pipeline.write(out)
-        site_url = self.settings.get("SITEURL") or self.settings.get("PARTNERS_DEV_SITEURL", "http://127.0.0.1:8000")
-        export.write_open_data(out, self.records, self.logos, today)
+        site_url = self.context["public_site_url"]
+        export.write_open_data(out, self.records, self.logos, today,
+                               cache_file=Path(self.settings.get("CACHE_PATH", ".cache")) / "open-data.pickle")
         export.write_feed(out, self.records, site_url, self.settings["SITENAME"], today)
         export.write_sitemap(out, site_url, self._site_paths())
         export.write_robots(out, site_url)
@@ -128,6 +183,11 @@ class PartnerGenerator(Generator):
 
     def _shared_inputs(self) -> str:
         """Everything besides the record that shapes a partner page: theme files and settings."""
+        if getattr(self, "_shared_digest", None) is None:
+            self._shared_digest = self._hash_shared_inputs()
+        return self._shared_digest
+
+    def _hash_shared_inputs(self) -> str:
         theme = Path(self.theme)
         files = sorted(p for p in theme.rglob("*") if p.is_file())
         digest = hashlib.sha256()
@@ -157,12 +217,35 @@ def get_writer(pelican_object):
 
 def precompress(pelican_object):
     """After everything is written: .gz beside each text file, for nginx's gzip_static."""
-    written, removed = compress_tree(Path(pelican_object.output_path))
+    finish_build()
+    # output/logos is the logo pipeline's: it writes (and checks) the .gz files there itself.
+    written, removed = compress_tree(Path(pelican_object.output_path), skip=frozenset({LOGO_DIR}))
     logger.debug("partners: %d .gz written, %d removed", written, removed)
+
+
+def cache_templates(generator):
+    """Keep compiled templates in CACHE_PATH/jinja (keyed by Jinja on the template's source), so a
+    rebuild does not parse and compile the theme again; every generator has its own environment."""
+    cache_path = generator.settings.get("CACHE_PATH")
+    if cache_path and generator.env.bytecode_cache is None:
+        folder = Path(cache_path) / "jinja"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return  # a read-only cache only costs time
+        generator.env.bytecode_cache = _bytecode_cache(str(folder))
+
+
+@functools.lru_cache(maxsize=4)
+def _bytecode_cache(folder: str):
+    from jinja2 import FileSystemBytecodeCache
+
+    return FileSystemBytecodeCache(folder)
 
 
 def register():
     """Connect the plugin to Pelican's signals."""
+    signals.generator_init.connect(cache_templates)
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(precompress)

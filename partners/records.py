@@ -6,12 +6,16 @@ import copy
 import datetime as dt
 import functools
 import hashlib
+import logging
 import os
 import pickle
 import re
+import threading
 from pathlib import Path
 
-from pelican.readers import MarkdownReader
+from markdown import Markdown
+from markdown.extensions.meta import MetaExtension
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.settings import DEFAULT_CONFIG
 
 from . import schema
@@ -19,6 +23,7 @@ from .logos import LogoError, check_logo
 from .markup import SafeMarkdownExtension
 from .validate import Problem, record_from_values, validate_fields
 
+logger = logging.getLogger("pelican.readers")
 PARTNERS_DIR = "partners"
 # The cache is trusted only by the exact code that wrote it: rules, schema and reader.
 CACHE_VERSION = hashlib.sha256(b"".join(
@@ -38,8 +43,59 @@ class RecordError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class _RecordReader(MarkdownReader):
+    """Pelican's Markdown reader, converting many records with one Markdown instance per thread.
+
+    Pelican builds a new Markdown object (and all its processors) for every file; for a thousand
+    records that set-up costs more than the conversion. `Markdown.reset()` is Python-Markdown's
+    own way to convert the next document with the same instance; the metadata rules stay
+    Pelican's (no formatted fields: every value is plain text).
+    """
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        assert not self.settings["FORMATTED_FIELDS"], "records have no formatted fields"
+        # Pelican adds the meta extension by name; Python-Markdown resolves a name by scanning every
+        # installed package's entry points (50 ms, in a rebuild that re-reads one record). Same
+        # extension, same place in the list, as an instance.
+        extensions = self.settings["MARKDOWN"]["extensions"]
+        extensions[:] = [MetaExtension() if e == "markdown.extensions.meta" else e for e in extensions]
+        self._local = threading.local()
+
+    def convert(self, text: str, source_path: str = "") -> tuple[str, dict]:
+        """(HTML, metadata) of a record's text, as Pelican's read() would give for the file."""
+        md = getattr(self._local, "md", None)
+        if md is None:
+            md = self._local.md = Markdown(**self.settings["MARKDOWN"])
+        else:
+            md.reset()
+        self._source_path = source_path
+        if text.startswith("\ufeff"):  # what pelican_open's utf-8-sig drops
+            text = text[1:]
+        content = md.convert(text)
+        return content, self._metadata(getattr(md, "Meta", {}))
+
+    def read(self, source_path):
+        with open(source_path, encoding="utf-8") as handle:
+            return self.convert(handle.read(), source_path)
+
+    def _metadata(self, meta: dict) -> dict:
+        """MarkdownReader._parse_metadata without formatted fields (that one would disable the
+        meta preprocessor of the shared instance)."""
+        output = {}
+        for name, value in meta.items():
+            name = name.lower()
+            if not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True) or len(value) == 1:
+                if len(value) > 1:
+                    logger.warning("Duplicate definition of `%s` for %s. Using first one.", name, self._source_path)
+                output[name] = self.process_metadata(name, value[0])
+            else:
+                output[name] = self.process_metadata(name, value)
+        return output
+
+
 @functools.lru_cache(maxsize=1)
-def _reader() -> MarkdownReader:
+def _reader() -> _RecordReader:
     """A Pelican Markdown reader configured for records: safe body, plain metadata."""
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings["FORMATTED_FIELDS"] = []
@@ -48,7 +104,7 @@ def _reader() -> MarkdownReader:
         "extensions": [SafeMarkdownExtension()],
         "output_format": "html5",
     }
-    return MarkdownReader(settings)
+    return _RecordReader(settings)
 
 
 def header_lines(text: str) -> tuple[dict[str, int], list[Problem]]:
@@ -85,7 +141,7 @@ def read_record(path: Path, content_dir: Path | None = None, check_logo_file: bo
     except UnicodeDecodeError:
         return None, [Problem("bestand", "is geen geldige UTF-8-tekst", shown, 1)]
     lines, problems = header_lines(text)
-    content, metadata = _reader().read(str(path))
+    content, metadata = _reader().convert(text, shown)
     raw = {}
     for key, value in metadata.items():
         field = _canonical(key)
@@ -132,21 +188,31 @@ def _canonical(key: str) -> str:
 def record_paths(content_dir: Path) -> list[Path]:
     """Every record file, in a stable order."""
     folder = content_dir / PARTNERS_DIR
-    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+    return [Path(name) for name in _record_files(str(folder))]
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def _record_files(folder: str) -> list[str]:
+    """record_paths as strings (what Path.glob("*.md") finds, sorted), without pathlib's overhead."""
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries if entry.name.endswith(".md"))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [f"{folder}/{name}" for name in names]
+
+
+def _stamp(path: str | Path) -> tuple[int, int]:
     """What changes when a file changes: modification time and size."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return (0, -1)
     return (info.st_mtime_ns, info.st_size)
 
 
-def _logo_stamp(content_dir: Path, record: schema.Record) -> tuple[int, int] | None:
+def _logo_stamp(content_dir: Path | str, record: schema.Record) -> tuple[int, int] | None:
     """The stat of the logo a record names: a changed logo invalidates the cached record."""
-    return _stamp(content_dir / record.logo) if record.logo else None
+    return _stamp(f"{content_dir}/{record.logo}") if record.logo else None
 
 
 def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: Path | None = None
@@ -159,20 +225,32 @@ def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: P
     cache = _read_cache(cache_file) if cache_file else {}
     fresh: dict[str, tuple] = {}
     records, problems = [], []
-    for path in record_paths(content_dir):
+    content = str(content_dir)
+    changed = False
+    for path in _record_files(str(content_dir / PARTNERS_DIR)):
         key = (_stamp(path), CACHE_VERSION)
-        hit = cache.get(str(path))
+        hit = cache.get(path)
+        record = None
+        check_logo = check_logo_files
         # Only valid records are cached: an invalid one is read again, and stops the build anyway.
-        if hit and check_logo_files and hit[0] == key and hit[1] == _logo_stamp(content_dir, hit[2]):
-            record, found = hit[2], []
-        else:
-            record, found = read_record(path, content_dir, check_logo_files)
-        if record is not None:
-            fresh[str(path)] = (key, _logo_stamp(content_dir, record), record)
+        if hit and check_logo_files and hit[0][1] == CACHE_VERSION:
+            logo_stamp = _logo_stamp(content, hit[2])
+            if hit[0] == key and hit[1] == logo_stamp:
+                record, found = hit[2], []
+                fresh[path] = hit
+            elif logo_stamp is not None and hit[1] == logo_stamp:
+                check_logo = False  # the record changed, its logo file did not: it passed these checks
+        if record is None:
+            record, found = read_record(Path(path), content_dir, check_logo)
+            if not check_logo and (record is None or record.logo != hit[2].logo):
+                record, found = read_record(Path(path), content_dir, check_logo_files)  # check everything
+            if record is not None:
+                fresh[path] = (key, _logo_stamp(content, record), record)
+                changed = True
         problems += found
         if record:
             records.append(record)
-    if cache_file:
+    if cache_file and (changed or fresh.keys() != cache.keys()):
         _write_cache(cache_file, fresh)
     # The slug equals the file name, so a clash can only come from case folding filesystems.
     seen: dict[str, str] = {}

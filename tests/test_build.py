@@ -1,6 +1,7 @@
 """Whole Pelican builds with the partners plugin, read back as a visitor's browser would get them."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -95,11 +96,50 @@ def test_founders_without_logo_get_a_name_tile(real_site):
 
 def test_wall_order_founders_first_then_type_then_name(synthetic_site):
     out, fields = synthetic_site
-    names = [a["data-name"] for a in tags(out / "partners" / "index.html", "li") if "data-name" in a]
+    found = tags(out / "partners" / "index.html")
+    # Each tile is <li class="tile"> whose first child is the link to the partner's page.
+    hrefs = [link["href"] for tile, link in zip(found, found[1:]) if tile.get("class") == "tile"]
     active = [f for f in fields if "Until" not in f]
     order = ["oprichter", "maatschappelijke-organisatie", "overheid", "bedrijf"]
     expected = sorted(active, key=lambda f: (order.index(f["Type"]), f["Title"].casefold()))
-    assert names == [f["Title"].lower() for f in expected]
+    assert hrefs == [f"/partners/{f['Slug']}/" for f in expected]
+
+
+def test_tile_link_names_the_partner_once(synthetic_site):
+    """The logo's alt is the name and is the link's only text; the caption repeats it outside the link,
+    for sighted visitors only (no "redundant alt" for screen readers). Without logo: the name is the link."""
+    out, fields = synthetic_site
+    html = (out / "partners" / "index.html").read_text(encoding="utf-8")
+    tiles = re.findall(r'<li class="tile">(.*?)</li>', html, re.S)
+    assert len(tiles) == len([f for f in fields if "Until" not in f])
+    with_logo = [t for t in tiles if "<img" in t]
+    assert with_logo and len(with_logo) < len(tiles)
+    for tile in with_logo:
+        link = re.fullmatch(r'<a href="[^"]+">(<img [^>]*>)</a><span class="tile-name" aria-hidden="true">([^<]+)</span>', tile)
+        assert link, tile
+        assert f'alt="{link[2]}"' in link[1] and re.search(r'width="\d+" height="\d+"', link[1])
+    for tile in tiles:
+        if "<img" not in tile:
+            assert re.fullmatch(r'<a class="tile-fallback" href="[^"]+">[^<]+</a>', tile), tile
+
+
+def test_wall_lists_hold_24_tiles_so_rows_stay_full(tmp_path):
+    """content-visibility works per list; 24 is a multiple of every column count (1-4) of the wall."""
+    import shutil
+
+    shutil.copytree(ROOT / "content" / "pages", tmp_path / "content" / "pages")
+    fields = write_synthetic(tmp_path / "content", 120)
+    out = run_pelican(tmp_path / "content", tmp_path / "output")
+    html = (out / "partners" / "index.html").read_text(encoding="utf-8")
+    groups = re.findall(r'<section class="wall-group".*?</section>', html, re.S)
+    assert len(groups) == 4
+    all_sizes = []
+    for group in groups:
+        sizes = [chunk.count('<li class="tile">') for chunk in re.findall(r'<ul class="wall" role="list">.*?</ul>', group, re.S)]
+        assert sizes and all(size == 24 for size in sizes[:-1]) and 0 < sizes[-1] <= 24
+        all_sizes += sizes
+    assert len(all_sizes) > len(groups)  # some group really is split
+    assert sum(all_sizes) == len([f for f in fields if "Until" not in f])
 
 
 def test_ended_partner_is_off_the_wall_and_its_page_says_so(synthetic_site):
@@ -109,6 +149,34 @@ def test_ended_partner_is_off_the_wall_and_its_page_says_so(synthetic_site):
     assert f'/partners/{ended["Slug"]}/' not in wall
     page = (out / "partners" / ended["Slug"] / "index.html").read_text()
     assert "Het partnerschap van" in page and "is beëindigd op" in page
+
+
+def badge_snippet(page: Path) -> str | None:
+    """The HTML a partner copies from its page (the textarea's text, unescaped), or None."""
+    found = re.search(r'<textarea id="badge-code"[^>]*>(.*?)</textarea>', page.read_text(encoding="utf-8"), re.S)
+    return html.unescape(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("site_url", ["", "https://www.voorbeeld.nl"])
+def test_partner_page_offers_a_badge_linking_back(tmp_path, site_url):
+    out = run_pelican(ROOT / "content", tmp_path / "output", SITEURL=site_url)
+    base = site_url or "http://127.0.0.1:8000"  # a development build links to the preview
+    snippet = badge_snippet(out / "partners" / "longfonds" / "index.html")
+    assert snippet == (f'<a href="{base}/partners/longfonds/"><img src="{base}/theme/img/partner-badge.svg" '
+                       'width="240" height="64" alt="Partner van Alliantie Nederland Rookvrij!"></a>')
+    # The badge itself: a self-contained SVG of the size the snippet states, nothing fetched from elsewhere.
+    svg = (out / "theme" / "img" / "partner-badge.svg").read_text(encoding="utf-8")
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg" and (root.get("width"), root.get("height")) == ("240", "64")
+    assert "href" not in svg and "url(" not in svg and "<script" not in svg
+
+
+def test_ended_partner_page_has_no_badge(synthetic_site):
+    out, fields = synthetic_site
+    ended = next(f for f in fields if "Until" in f)
+    active = next(f for f in fields if "Until" not in f)
+    assert badge_snippet(out / "partners" / ended["Slug"] / "index.html") is None
+    assert f'/partners/{active["Slug"]}/' in badge_snippet(out / "partners" / active["Slug"] / "index.html")
 
 
 def test_logos_have_alt_size_and_lazy_below_the_fold(synthetic_site):
@@ -127,8 +195,9 @@ def test_logos_have_alt_size_and_lazy_below_the_fold(synthetic_site):
 
 def test_type_pages_filter_without_javascript(synthetic_site):
     out, fields = synthetic_site
-    names = {a["data-name"] for a in tags(out / "partners" / "type" / "overheid" / "index.html", "li") if "data-name" in a}
-    assert names == {f["Title"].lower() for f in fields if f["Type"] == "overheid" and "Until" not in f}
+    found = tags(out / "partners" / "type" / "overheid" / "index.html")
+    hrefs = {link["href"] for tile, link in zip(found, found[1:]) if tile.get("class") == "tile"}
+    assert hrefs == {f"/partners/{f['Slug']}/" for f in fields if f["Type"] == "overheid" and "Until" not in f}
 
 
 def test_bedrijf_page_mentions_status_aparte(synthetic_site):

@@ -2,6 +2,7 @@
 
 import io
 import re
+import time
 
 import pytest
 from PIL import Image
@@ -94,25 +95,106 @@ def test_minify_svg_keeps_whitespace_in_text_elements():
     assert minify_svg(svg) == b'<svg xmlns="http://www.w3.org/2000/svg"><g><title> Logo </title></g></svg>'
 
 
+def noise(size: tuple[int, int], seed: int = 1) -> bytes:
+    """A PNG that does not compress: its derived sizes are too big to live inside the index."""
+    import random
+
+    rng = random.Random(seed)
+    image = Image.frombytes("RGB", size, bytes(rng.randrange(256) for _ in range(size[0] * size[1] * 3)))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 def test_each_logo_is_derived_once_and_cached_with_its_sizes(pipeline, tmp_path):
-    rec = add_logo(pipeline, "kort.png", raster("PNG", (800, 400)))
+    rec = add_logo(pipeline, "kort.png", noise((420, 210)))
     first = pipeline.process(rec)
     assert pipeline.processed == 1
+    pipeline.save()
     again = LogoPipeline(pipeline.content_dir, pipeline.cache_dir)
     assert again.process(rec) == first and again.processed == 0
-    assert again.outputs == pipeline.outputs
+    assert dict(again.outputs) == dict(pipeline.outputs)
     assert len(list(pipeline.cache_dir.glob("*.webp"))) == 2  # the derived sizes are cached too
-    (pipeline.content_dir / rec.logo).write_bytes(raster("PNG", (800, 400), (161, 50, 26)))
+    (pipeline.content_dir / rec.logo).write_bytes(noise((420, 210), seed=2))
     changed = LogoPipeline(pipeline.content_dir, pipeline.cache_dir)
     assert changed.process(rec).url != first.url and changed.processed == 1
 
 
-def test_incomplete_cache_entry_is_derived_again(pipeline):
-    rec = add_logo(pipeline, "half.png", raster("PNG", (800, 400)))
+def test_small_derived_files_live_in_the_index(pipeline):
+    rec = add_logo(pipeline, "klein.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10"/>')
     first = pipeline.process(rec)
+    pipeline.save()
+    assert sorted(p.name for p in pipeline.cache_dir.iterdir()) == ["index.pickle"]
+    again = LogoPipeline(pipeline.content_dir, pipeline.cache_dir)
+    assert again.process(rec) == first and again.processed == 0
+    assert dict(again.outputs) == dict(pipeline.outputs)
+
+
+def test_cache_is_keyed_by_content_not_by_time_stamps(pipeline, monkeypatch):
+    """Same size, same mtime, other bytes: the logo is derived again (the ctime gives it away)."""
+    import os
+
+    from partners import logo_pipeline
+
+    monkeypatch.setattr(logo_pipeline, "RACY_NS", -10**12)  # remember every hash, however new the file
+    rec = add_logo(pipeline, "stempel.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10"/>')
+    path = pipeline.content_dir / rec.logo
+    first = pipeline.process(rec)
+    pipeline.save()
+    assert LogoPipeline(pipeline.content_dir, pipeline.cache_dir)._hashed  # the stat memo is in use
+    stamp = path.stat()
+    time.sleep(0.05)  # past the file system's clock tick (RACY_NS guards that case in a real build)
+    path.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 11"/>')
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # same size and mtime as before
+    again = LogoPipeline(pipeline.content_dir, pipeline.cache_dir)
+    assert again.process(rec).url != first.url and again.processed == 1
+
+
+def test_unchanged_file_is_not_read_again(pipeline, monkeypatch):
+    """A logo whose size, mtime, ctime and inode are unchanged (and not racily new) keeps its key."""
+    import os
+
+    from partners import logo_pipeline
+
+    rec = add_logo(pipeline, "oud.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10"/>')
+    first = pipeline.process(rec)
+    pipeline.save()
+    monkeypatch.setattr(logo_pipeline, "RACY_NS", -10**12)  # pretend the file is old
+    second = LogoPipeline(pipeline.content_dir, pipeline.cache_dir)
+    assert second.process(rec) == first
+    second.save()
+    reads = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda path, *a, **k: reads.append(str(path)) or real_open(path, *a, **k))
+    third = LogoPipeline(pipeline.content_dir, pipeline.cache_dir)
+    assert third.process(rec) == first and third.processed == 0
+    assert not [r for r in reads if r.endswith("oud.svg")]
+    assert os.path.basename(rec.logo) == "oud.svg"
+
+
+def test_incomplete_cache_entry_is_derived_again(pipeline):
+    rec = add_logo(pipeline, "half.png", noise((420, 210)))
+    first = pipeline.process(rec)
+    pipeline.save()
     next(pipeline.cache_dir.glob("*.webp")).unlink()
     again = LogoPipeline(pipeline.content_dir, pipeline.cache_dir)
     assert again.process(rec) == first and again.processed == 1
+
+
+def test_background_write_gives_the_same_files(pipeline, tmp_path):
+    from partners.writer import BackgroundWrites
+
+    records = [add_logo(pipeline, f"l{i}.svg", ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10">'
+                                                 + "<rect/>" * (i * 20) + "</svg>").encode()) for i in range(6)]
+    for rec in records:
+        pipeline.process(rec)
+    pipeline.write(tmp_path / "direct")
+    background = BackgroundWrites()
+    pipeline.write(tmp_path / "threads", submit=background.submit)
+    background.close()
+    direct = {p.name: p.read_bytes() for p in (tmp_path / "direct" / "logos").iterdir()}
+    threads = {p.name: p.read_bytes() for p in (tmp_path / "threads" / "logos").iterdir()}
+    assert direct == threads and any(name.endswith(".svg.gz") for name in direct)
 
 
 def test_write_keeps_current_files_and_their_gz_and_drops_stale_ones(pipeline, tmp_path):

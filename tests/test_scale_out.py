@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
-import time
 import urllib.parse
 
 import pytest
 from sqlalchemy.orm import Session
 
-from benchmarks.loadgen import Applicant, Gunicorn, request, upgrade_schema
+from benchmarks.loadgen import Applicant, Gunicorn, RedisServer, request, upgrade_schema
 from formhandler.auth import create_user
 from formhandler.db import make_engine
 
@@ -24,41 +20,18 @@ REVIEWER, PASSWORD = "anna", "een-lang-wachtwoord-voor-de-test"
 ADDRESS = "10.20.30.40"  # one applicant, seen by both instances through the trusted proxy header
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    """A throwaway Redis on loopback, no persistence; missing server fails in CI, skips elsewhere."""
-    binary = shutil.which("redis-server")
-    if binary is None:
+    """A throwaway Redis on loopback; a missing server fails in CI, skips elsewhere."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    if server.binary is None:
         message = "Redis server not installed (Debian package redis-server)"
         if REQUIRE_ALL:
             pytest.fail(message)
         pytest.skip(message)
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-                    connection.sendall(b"PING\r\n")
-                    if connection.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    server.start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture

@@ -57,6 +57,28 @@ def test_partner_page_screenshot(page, site):
     screenshot(page, "partner-page-390")
 
 
+def test_badge_code_is_copied_with_one_click(page, site):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{site}/partners/longfonds/")
+    code = page.locator("#badge-code").input_value()
+    assert code.startswith('<a href="') and "/partners/longfonds/" in code
+    page.get_by_role("button", name="Kopieer de code").click()
+    page.get_by_role("status").filter(has_text="Gekopieerd.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == code
+    assert page.console_errors == []
+
+
+def test_badge_code_is_selectable_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/partners/longfonds/")
+        assert "/partners/longfonds/" in page.locator("#badge-code").input_value()
+        assert not page.get_by_role("button", name="Kopieer de code").is_visible(), "no dead button without JS"
+    finally:
+        context.close()
+
+
 def test_search_filters_instantly_by_name(page, site):
     page.goto(f"{site}/partners/")
     search = page.get_by_label("Zoek een partner op naam")

@@ -1,0 +1,247 @@
+"""The fast-build machinery must never change what is written: threads, caches, reused parsers."""
+
+import copy
+import gc
+import gzip
+import json
+import os
+import random
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+from pelican.readers import MarkdownReader
+from pelican.settings import DEFAULT_CONFIG
+
+from benchmarks.synthetic import write_synthetic
+from partners import export
+from partners.compress import MIN_BYTES, compress_tree, write_gz
+from partners.markup import SafeMarkdownExtension
+from partners.records import _reader, load_records, read_record
+from partners.validate import _BIDI_CONTROLS, InvalidValue, clean_line
+from partners.writer import BackgroundWrites, write_if_changed, write_with_gz
+
+from .conftest import ROOT, run_pelican
+
+PAGE = ("<p>" + "Rookvrije generatie. " * 40 + "</p>").encode()
+
+
+# --- writing on worker threads ---------------------------------------------------------------
+
+def test_background_writes_give_the_same_bytes_as_writing_in_line(tmp_path):
+    pages = {f"p{i}.html": PAGE + str(i).encode() * i for i in range(300)}
+    (tmp_path / "threads").mkdir()
+    (tmp_path / "direct").mkdir()
+    background = BackgroundWrites(max_pending=16)
+    for name, data in pages.items():
+        background.submit(write_with_gz, str(tmp_path / "threads" / name), data)
+        write_with_gz(str(tmp_path / "direct" / name), data)
+    assert background.drain() == len(pages)
+    background.close()
+    direct = {p.name: p.read_bytes() for p in (tmp_path / "direct").iterdir()}
+    threads = {p.name: p.read_bytes() for p in (tmp_path / "threads").iterdir()}
+    assert direct == threads and len(direct) == 2 * len(pages)
+    assert gzip.decompress(threads["p7.html.gz"]) == pages["p7.html"]
+
+
+def test_a_failed_background_write_is_raised_by_drain(tmp_path):
+    background = BackgroundWrites()
+    background.submit(write_if_changed, str(tmp_path / "missing-folder" / "x.html"), b"x")
+    with pytest.raises(FileNotFoundError):
+        background.drain()
+    background.close()
+
+
+def test_write_gz_follows_the_sweep_rules(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_bytes(PAGE)
+    assert write_gz(str(page), PAGE) == 1
+    stamp = (tmp_path / "a.html.gz").stat().st_mtime_ns
+    assert write_gz(str(page), PAGE) == 0  # same bytes: the .gz is left alone
+    assert (tmp_path / "a.html.gz").stat().st_mtime_ns == stamp
+    page.write_bytes(b"klein")
+    assert write_gz(str(page), b"klein") == 0 and not (tmp_path / "a.html.gz").exists()  # too small: removed
+    assert write_gz(str(tmp_path / "a.png"), PAGE) == 0 and not (tmp_path / "a.png.gz").exists()
+    assert compress_tree(tmp_path) == (0, 0)
+
+
+def test_sweep_skips_folders_that_look_after_themselves(tmp_path):
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "x.svg").write_bytes(PAGE)
+    (tmp_path / "a.html").write_bytes(PAGE)
+    assert compress_tree(tmp_path, skip=frozenset({"logos"})) == (1, 0)
+    assert not (tmp_path / "logos" / "x.svg.gz").exists()
+    assert compress_tree(tmp_path) == (1, 0)
+
+
+def test_small_text_files_without_gz_are_not_read(tmp_path, monkeypatch):
+    (tmp_path / "robots.txt").write_bytes(b"x" * (MIN_BYTES - 1))
+    from partners import compress
+
+    monkeypatch.setattr(compress, "compress_file", lambda *a: pytest.fail("read a file too small to compress"))
+    assert compress_tree(tmp_path) == (0, 0)
+
+
+# --- reading records with one Markdown instance -------------------------------------------------
+
+def pelican_reader():
+    """What records.py did before: Pelican's own reader, a new Markdown object per file."""
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings["FORMATTED_FIELDS"] = []
+    settings["MARKDOWN"] = {"extensions": [SafeMarkdownExtension()], "output_format": "html5"}
+    return MarkdownReader(settings)
+
+
+HOSTILE_BODIES = [
+    "Tekst met [een link](javascript:alert(1)) en ![plaatje](https://x.example/a.png).",
+    "<script>alert(1)</script>\n\n<div onclick='x()'>blok</div>",
+    "Voetnoot[^1]\n\n[^1]: bestaat niet als extensie",
+    "[ref]: https://www.example.nl\n\nZie [ref].",
+    "# Kop\n\n* een\n* twee\n\n> citaat\n\n    code",
+]
+
+
+def test_reused_markdown_instance_reads_like_pelicans_reader(tmp_path):
+    content = tmp_path / "content"
+    write_synthetic(content, 40)
+    paths = sorted((content / "partners").glob("*.md"))
+    for index, body in enumerate(HOSTILE_BODIES):  # state one document leaves must not leak into the next
+        path = paths[index]
+        path.write_text(path.read_text() + "\n" + body + "\n")
+    bom = paths[-1]
+    bom.write_text("\ufeff" + bom.read_text())
+    fresh = pelican_reader()
+    for path in paths + paths[:3]:
+        assert _reader().read(str(path)) == fresh.read(str(path)), path.name
+
+
+def test_record_cache_and_reader_give_the_same_records(tmp_path):
+    content = tmp_path / "content"
+    write_synthetic(content, 30)
+    cold, problems = load_records(content, cache_file=tmp_path / "records.pickle")
+    warm, _ = load_records(content, cache_file=tmp_path / "records.pickle")
+    assert problems == [] and cold == warm
+    assert [r.source for r in cold] == [str(p) for p in sorted((content / "partners").glob("*.md"))]
+    single, _ = read_record(content / "partners" / f"{cold[3].slug}.md", content)
+    assert single == cold[3]
+
+
+def test_clean_line_regex_finds_what_the_character_loop_found():
+    def by_loop(value):
+        if any(ch in value for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+            return "moet op één regel staan"
+        for ch in value:
+            if unicodedata.category(ch) == "Cc" and ch != "\t" or ch in _BIDI_CONTROLS:
+                return f"bevat een ongeldig teken (U+{ord(ch):04X})"
+        return value.strip()
+
+    def by_regex(value):
+        try:
+            return clean_line(value, max_length=10_000)
+        except InvalidValue as exc:
+            return str(exc)
+
+    rng = random.Random(5)
+    alphabet = [chr(i) for i in range(0xB0)] + sorted(_BIDI_CONTROLS) + ["é", "\u2028", "\u200b", "a", " "]
+    for _ in range(20_000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randrange(6)))
+        assert by_regex(value) == by_loop(value), repr(value)
+
+
+# --- open data ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rows", [
+    [], [{}], [{"a": []}], [{"a": "é\u2028\"\\\n\x00", "b": True, "c": None, "d": 1, "e": 2.5, "f": [1, "x", False]}],
+    [{"x": {"nested": 1}}], [{1: "niet-tekst als sleutel"}],
+])
+def test_open_data_json_matches_json_dumps(rows):
+    assert export.dumps_rows("partners", rows) == json.dumps({"partners": rows}, ensure_ascii=False, indent=1)
+
+
+def test_open_data_row_cache_gives_the_same_bytes(tmp_path):
+    import datetime as dt
+
+    content = tmp_path / "content"
+    write_synthetic(content, 25)
+    records, _ = load_records(content)
+    today = dt.date(2026, 11, 28)
+    export.write_open_data(tmp_path / "plain", records, {}, today)
+    cache = tmp_path / "open-data.pickle"
+    export.write_open_data(tmp_path / "cold", records, {}, today, cache_file=cache)
+    export.write_open_data(tmp_path / "warm", records, {}, today, cache_file=cache)
+    for name in ("partners.json", "partners.csv"):
+        plain = (tmp_path / "plain" / name).read_bytes()
+        assert plain == (tmp_path / "cold" / name).read_bytes() == (tmp_path / "warm" / name).read_bytes()
+    rows = export.partner_rows(records, {}, today)
+    assert (tmp_path / "plain" / "partners.json").read_text() == json.dumps(
+        {"partners": rows}, ensure_ascii=False, indent=1)
+
+
+# --- the build as a whole ----------------------------------------------------------------------
+
+def test_collector_is_paused_only_while_the_plugin_works():
+    from partners.plugin import _collector_paused
+
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with _collector_paused():
+            raise RuntimeError
+    assert gc.isenabled()
+
+
+def test_templates_are_compiled_once_into_the_cache(tmp_path):
+    content = tmp_path / "content"
+    write_synthetic(content, 5)
+    run_pelican(content, tmp_path / "output")
+    assert list((tmp_path / "cache" / "jinja").iterdir())
+
+
+REBUILD = """
+import sys
+from pelican import Pelican
+from pelican.settings import read_settings
+settings = read_settings(sys.argv[1], override={"PATH": sys.argv[2], "OUTPUT_PATH": sys.argv[3],
+                                                  "CACHE_PATH": sys.argv[4], "PARTNERS_TODAY": "2026-11-28"})
+Pelican(settings).run()
+print("IMPORTED", "py_svg_hush" in sys.modules)
+"""
+
+
+def test_rebuild_without_new_logos_never_loads_the_svg_sanitiser(tmp_path):
+    """The sanitiser is imported only when a logo is checked; the output is the same either way."""
+    content = tmp_path / "content"
+    (content / "pages").mkdir(parents=True)
+    fields = write_synthetic(content, 12)
+    args = [str(ROOT / "pelicanconf.py"), str(content), str(tmp_path / "out"), str(tmp_path / "cache")]
+
+    def build():
+        result = subprocess.run([sys.executable, "-c", REBUILD, *args], capture_output=True, text=True, cwd=ROOT,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert result.returncode == 0, result.stderr[-2000:]
+        files = {p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+        return result.stdout, files
+
+    first, before = build()
+    assert "IMPORTED True" in first  # the first build checks and sanitises every logo
+    second, after = build()
+    assert "IMPORTED False" in second and after == before
+    edited = content / "partners" / f"{fields[4]['Slug']}.md"  # a record edit, its logo unchanged
+    edited.write_text(edited.read_text().replace("Synthetische partner", "Gewijzigde partner"))
+    third, _ = build()
+    assert "IMPORTED False" in third
+
+
+def test_edited_record_pointing_at_a_bad_logo_is_still_refused(tmp_path):
+    content = tmp_path / "content"
+    fields = write_synthetic(content, 8)
+    cache = tmp_path / "records.pickle"
+    assert load_records(content, cache_file=cache)[1] == []
+    (content / "logos" / "kapot.svg").write_bytes(b"GIF89a")
+    edited = content / "partners" / f"{fields[2]['Slug']}.md"
+    edited.write_text(edited.read_text().replace(fields[2]["Logo"], "logos/kapot.svg"))
+    _, problems = load_records(content, cache_file=cache)
+    assert [p.field for p in problems] == ["Logo"]
