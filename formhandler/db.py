@@ -18,8 +18,6 @@ from sqlalchemy.exc import InternalError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .group_commit import GroupCommitter
-
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -161,7 +159,6 @@ def init_app(app, *, auto_upgrade: bool) -> None:
     engine = make_engine(app.config["DATABASE_URL"], int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)))
     app.extensions["formhandler.engine"] = engine
     app.extensions["formhandler.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
-    app.extensions["formhandler.group_commit"] = GroupCommitter(app, engine)
     if auto_upgrade:
         upgrade(engine)
     with app.app_context():

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 
+from flask import current_app
 from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from partners.logos import Logo as CheckedLogo
 
-from . import group_commit
 from .models import Event, Logo, OutboxMessage, Submission, utcnow
 from .states import check_transition
 
@@ -97,8 +97,9 @@ def add_submission(
 
 def submit(data: Mapping[str, object], logo: CheckedLogo | None, *, state: str = "nieuw",
            mails: Callable[[object], list] | None = None) -> tuple[int, bool]:
-    """Store a submission from a request through the group commit; returns once it is durable."""
-    return group_commit.run(lambda connection: insert_submission(connection, data, logo, state=state, mails=mails))
+    """Store a submission from a request in a transaction of its own; returns once it is committed."""
+    with current_app.extensions["formhandler.engine"].begin() as connection:
+        return insert_submission(connection, data, logo, state=state, mails=mails)
 
 
 def get(session: Session, item_id: int) -> Submission | None:
