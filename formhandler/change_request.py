@@ -23,6 +23,9 @@ from .form_views import (CSRF_MESSAGE, UNAVAILABLE_MESSAGE, anchor, aria, bot_re
                          invalid_fields)
 
 bp = Blueprint("change_request", __name__, url_prefix="/aanmelden/wijziging")
+# On the blueprint rather than the view: Flask-Limiter then checks it in its own before_request
+# hook, ahead of every other, so a refused POST is answered before its body is parsed.
+limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])(bp)
 logger = logging.getLogger(__name__)
 
 
@@ -66,7 +69,6 @@ def show():
 
 
 @bp.post("/")
-@limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])
 def submit():
     """Check the request; store it and redirect, or show the form again with everything kept."""
     form = make_form()

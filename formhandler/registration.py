@@ -19,6 +19,9 @@ from .forms import RegistrationForm, started_token
 from .limits import limiter
 
 bp = Blueprint("registration", __name__, url_prefix="/aanmelden")
+# On the blueprint rather than the view: Flask-Limiter then checks it in its own before_request
+# hook, ahead of every other, so a refused POST is answered before its body is parsed.
+limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])(bp)
 logger = logging.getLogger(__name__)
 
 # Marks for a reviewer, never a reason to refuse: an address from a throwaway-mail service.
@@ -66,7 +69,6 @@ def show():
 
 
 @bp.post("/")
-@limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])
 def submit():
     """Check the application; store it and redirect, or show the form again with everything kept."""
     form = RegistrationForm()

@@ -105,6 +105,17 @@ def test_rate_limit_settings_from_the_environment(env_app):
     assert [post_from(client, None).status_code for _ in range(2)] == [200, 429]
 
 
+@pytest.mark.parametrize("path", ["/aanmelden/", "/aanmelden/wijziging/"])
+def test_a_refused_post_is_answered_before_its_body_is_read(env_app, path):
+    """Past the limit the answer is 429 even for a body the app would refuse with 400 on reading it
+    (a NUL byte): the limiter runs first, so a flood costs no form parsing."""
+    app = env_app(RATELIMIT_ENABLED="true", RATELIMIT_STORAGE_URI="memory://", FORM_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    broken = {"organisation_name": "Nul\x00byte"}
+    assert client.post(path, data=broken).status_code == 400, "under the limit the body is read and refused"
+    assert client.post(path, data=broken).status_code == 429
+
+
 def test_rate_limit_can_be_switched_off_from_the_environment(env_app):
     app = env_app(RATELIMIT_ENABLED="false", FORM_RATE_LIMIT="1 per minute")
     client = app.test_client()
