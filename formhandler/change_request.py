@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from partners.records import load_records
 from partners.schema import LOGO_MAX_BYTES
 
-from . import csrf, queue
+from . import csrf, mail, queue
 from .change_forms import ChangeRequestForm
 from .db import UNAVAILABLE_ERRORS
 from .forms import started_token
@@ -98,12 +98,14 @@ def store(form: ChangeRequestForm, state: str = "nieuw", reason: str = ""):
     if reason:
         data["suspect_reasons"] = [f"automatisch herkend: {reason}"]
     try:
-        queue.submit(data, form.checked_logo, state=state)
+        item_id, created = queue.submit(data, form.checked_logo, state=state, mails=mail.build_mails)
     except UNAVAILABLE_ERRORS as exc:
         logger.error("change request not stored, database unavailable: %s", type(exc).__name__)
         if reason:
             return redirect(url_for("change_request.thanks"), code=303)
         return render_form(form, status=503, notice=UNAVAILABLE_MESSAGE)
+    if created:
+        mail.send_now(item_id)
     return redirect(url_for("change_request.thanks"), code=303)
 
 

@@ -42,18 +42,24 @@ class Unreachable(Exception):
     """The mail server cannot be reached: every further message of this run is deferred."""
 
 
-def build_mails(item: Submission) -> list[OutboxMessage]:
-    """The confirmation to the applicant and the notice to the bureau for a new (flushed) submission."""
+def build_mails(item) -> list[OutboxMessage]:
+    """The confirmation to the sender and the notice to the bureau for a new (flushed) queue item."""
     if item.state == "spam":  # never mail an address a bot typed in
         return []
     name = _one_line(item.organisation_name)
-    messages = [
+    if getattr(item, "kind", "aanmelding") == "wijziging":
+        return [
+            OutboxMessage(to_addr=item.email, subject=f"Bevestiging van uw wijziging voor {name}"[:200],
+                          body=_change_confirmation(name, item.id)),
+            OutboxMessage(to_addr=current_app.config["NOTIFY_TO"], subject=f"Nieuwe wijziging: {name}"[:200],
+                          body=_change_notice(item, name)),
+        ]
+    return [
         OutboxMessage(to_addr=item.email, subject="Bevestiging van uw aanmelding bij Alliantie Nederland Rookvrij!",
                       body=_confirmation(name, item.id)),
         OutboxMessage(to_addr=current_app.config["NOTIFY_TO"], subject=f"Nieuwe aanmelding: {name}"[:200],
                       body=_notice(item, name)),
     ]
-    return messages
 
 
 def _confirmation(name: str, item_id: int) -> str:
@@ -91,6 +97,42 @@ Soort: {kind}
 Plaats: {_one_line(item.city) or "niet ingevuld"}
 
 Bekijk en behandel de aanmelding in het beheer: /beheer/{item.id}
+"""
+
+
+# What a change request asks for, by the record field it would change.
+CHANGE_LABELS = {"Title": "naam", "Website": "website", "Logo": "logo", "Summary": "samenvatting",
+                 "Until": "einde van het partnerschap"}
+
+
+def _change_confirmation(name: str, item_id: int) -> str:
+    notify_to = current_app.config["NOTIFY_TO"]
+    return f"""Goedendag,
+
+Wij hebben uw verzoek ontvangen om de gegevens van {name} op de website van
+Alliantie Nederland Rookvrij! te wijzigen. Het heeft nummer #{item_id}.
+
+Het Alliantiebureau bekijkt uw verzoek. Is er iets onduidelijk, dan nemen wij contact met u op.
+Na goedkeuring passen wij de partnerpagina aan.
+
+Heeft u een vraag? Mail dan naar {notify_to} en noem nummer #{item_id}.
+
+U krijgt dit bericht omdat dit e-mailadres is ingevuld op het wijzigingsformulier van onze website.
+Heeft u dit verzoek niet gedaan? Laat het ons dan weten.
+
+Met vriendelijke groet,
+Het Alliantiebureau van Alliantie Nederland Rookvrij!
+"""
+
+
+def _change_notice(item, name: str) -> str:
+    asked = ", ".join(CHANGE_LABELS.get(key, key) for key in (item.requested or {})) or "niets aangegeven"
+    return f"""Er is een wijzigingsverzoek binnengekomen (#{item.id}).
+
+Partner: {name}
+Gevraagd: {asked}
+
+Bekijk en behandel het verzoek in het beheer: /beheer/{item.id}
 """
 
 
@@ -265,6 +307,16 @@ def send_after_commit(submission_id: int) -> tuple[int, int]:
     except Exception as exc:  # the submission is safe in the outbox; `mail send` retries
         logger.error("Mail na opslaan niet verstuurd; blijft in de wachtrij: %s", scrub(exc))
         return 0, 0
+
+
+def send_now(submission_id: int) -> None:
+    """With MAIL_SEND_INLINE, send a just-stored item's mail right away; otherwise the outbox timer does.
+
+    Inline sending costs more than half of a submission's CPU (several fsync'd commits and the
+    SMTP round trip), so production leaves it to `flask --app formhandler mail send` every minute.
+    """
+    if current_app.config["MAIL_SEND_INLINE"]:
+        send_after_commit(submission_id)  # never raises: the item is stored, the outbox retries
 
 
 def status(session: Session) -> dict[str, int]:

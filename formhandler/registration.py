@@ -96,7 +96,7 @@ def submit():
         logger.error("registration not stored, database unavailable: %s", type(exc).__name__)
         return render_form(form, status=503, notice=UNAVAILABLE_MESSAGE)
     if created:
-        send_now(item_id)
+        mail.send_now(item_id)
     return redirect(url_for("registration.thanks"), code=303)
 
 
@@ -114,20 +114,6 @@ def store_spam(form: RegistrationForm, reason: str):
         except UNAVAILABLE_ERRORS as exc:
             logger.error("spam not stored, database unavailable: %s", type(exc).__name__)
     return redirect(url_for("registration.thanks"), code=303)
-
-
-def send_now(item_id: int) -> None:
-    """With MAIL_SEND_INLINE, send this request's mail right away; otherwise the outbox timer does.
-
-    Inline sending costs more than half of a submission's CPU (several fsync'd commits and the
-    SMTP round trip), so production leaves it to `flask --app formhandler mail send` every minute.
-    """
-    if not current_app.config["MAIL_SEND_INLINE"]:
-        return
-    try:
-        mail.send_after_commit(item_id)
-    except Exception:  # the application is stored; mail trouble must not hide that
-        logger.exception("sending mail after commit failed; the outbox will retry")
 
 
 @bp.get("/bedankt/")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from formhandler import create_app, queue
-from formhandler.models import Submission
+from formhandler.models import OutboxMessage, Submission
 from formhandler.states import TransitionError, allowed_targets, check_transition
 
 from .change_fixtures import FORM, KINDS, THANKS, form_tokens, png, post_change, write_partners
@@ -54,6 +54,30 @@ def test_application_api_is_unchanged_without_kind():
 
 
 # --- the form ----------------------------------------------------------------------------------
+
+def outbox(app) -> list[OutboxMessage]:
+    with app.extensions["formhandler.sessionmaker"]() as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_a_change_request_queues_a_confirmation_and_a_notice(app, client):
+    assert post_change(client, changes=["naam", "website"], new_name="Stichting Nieuwe Naam",
+                       new_website="www.nieuw.example.nl").status_code == 303
+    [item] = stored(app)
+    confirmation, notice = outbox(app)
+    assert (confirmation.to_addr, confirmation.subject) == (
+        "petra@oud.example.nl", "Bevestiging van uw wijziging voor Stichting Oude Naam")
+    assert f"nummer #{item.id}" in confirmation.body and "wijzigingsformulier" in confirmation.body
+    assert (notice.to_addr, notice.subject) == ("bureau@example.org", "Nieuwe wijziging: Stichting Oude Naam")
+    assert "Gevraagd: naam, website" in notice.body and f"/beheer/{item.id}" in notice.body
+    assert "petra" not in notice.body, "contact details stay behind the admin login"
+    assert {m.submission_id for m in (confirmation, notice)} == {item.id}
+
+
+def test_a_bots_change_request_gets_no_mail(app, client):
+    post_change(client, changes=["samenvatting"], new_summary="Spam", homepage_url="http://spam.example")
+    assert [item.state for item in stored(app)] == ["spam"] and outbox(app) == []
+
 
 def test_form_lists_current_partners_only_and_preselects(client):
     html = client.get(FORM + "?partner=stichting-oude-naam").get_data(as_text=True)
