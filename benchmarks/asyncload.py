@@ -94,33 +94,28 @@ async def run(plan: Plan) -> Result:
     logo = png_logo(50_000) if plan.kind == "submit-logo" else None
     deadline = time.monotonic() + plan.duration
 
+    async def one(label: str, raw: bytes):
+        """Send one request and record its status (or "error") and latency under `label`."""
+        started = time.monotonic()
+        try:
+            status = await exchange(host, port, raw)
+        except OSError:
+            status = "error"
+        result.add(label, status, time.monotonic() - started)
+
     async def loop(label: str, make, pace: float = 0.0):
         next_at = time.monotonic()
         while time.monotonic() < deadline:
-            raw = make()
-            started = time.monotonic()
-            try:
-                status = await exchange(host, port, raw)
-            except OSError:
-                status = "error"
-            result.add(label, status, time.monotonic() - started)
+            await one(label, make())
             if pace:
                 next_at += pace
                 await asyncio.sleep(max(0.0, next_at - time.monotonic()))
 
     async def open_loop(label: str, make, rate: float):
         """A flood does not wait for answers: a new request every 1/rate s, whatever the server does."""
-        async def one(raw):
-            started = time.monotonic()
-            try:
-                status = await exchange(host, port, raw)
-            except OSError:
-                status = "error"
-            result.add(label, status, time.monotonic() - started)
-
         pending, next_at = [], time.monotonic()
         while time.monotonic() < deadline:
-            pending.append(asyncio.create_task(one(make())))
+            pending.append(asyncio.create_task(one(label, make())))
             next_at += 1 / rate
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))
         await asyncio.gather(*pending)

@@ -47,7 +47,7 @@ def build_mails(item) -> list[OutboxMessage]:
     if item.state == "spam":  # never mail an address a bot typed in
         return []
     name = _one_line(item.organisation_name)
-    if getattr(item, "kind", "aanmelding") == "wijziging":
+    if item.kind == "wijziging":
         return [
             OutboxMessage(to_addr=item.email, subject=f"Bevestiging van uw wijziging voor {name}"[:200],
                           body=_change_confirmation(name, item.id)),

@@ -73,13 +73,6 @@ def crash_loop(server: Gunicorn, cycles: int) -> None:
         server.kill()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def crash_db(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
-    return request.getfixturevalue("postgres_cluster").new_database()
-
-
 def stored(url: str) -> list[Submission]:
     engine = make_engine(url)
     try:
@@ -89,16 +82,16 @@ def stored(url: str) -> list[Submission]:
         engine.dispose()
 
 
-def test_nothing_acknowledged_is_lost_when_the_server_is_killed(crash_db, tmp_path):
-    upgrade_schema(crash_db)
-    server = Gunicorn(crash_db, tmp_path / "gunicorn.log", env={"FORMHANDLER_RATELIMIT_ENABLED": "false"})
+def test_nothing_acknowledged_is_lost_when_the_server_is_killed(db_url, tmp_path):
+    upgrade_schema(db_url)
+    server = Gunicorn(db_url, tmp_path / "gunicorn.log", env={"FORMHANDLER_RATELIMIT_ENABLED": "false"})
     outcomes, stop = Outcomes(), threading.Event()
     threads = [threading.Thread(target=submitter, args=(i, server.url, stop, outcomes), daemon=True)
                for i in range(SUBMITTERS)]
     for thread in threads:
         thread.start()
     try:
-        crash_loop(server, CYCLES["sqlite" if crash_db.startswith("sqlite") else "postgres"])
+        crash_loop(server, CYCLES["sqlite" if db_url.startswith("sqlite") else "postgres"])
         # One more life: the server must boot on whatever the kills left and take applications again.
         server.start()
         time.sleep(0.5)
@@ -111,7 +104,7 @@ def test_nothing_acknowledged_is_lost_when_the_server_is_killed(crash_db, tmp_pa
     assert not any(thread.is_alive() for thread in threads)
     assert set(outcomes.statuses) <= {303, 503, "broken"}, outcomes.statuses  # never a 500
     assert outcomes.statuses[303] >= 20 and outcomes.statuses["broken"] >= 1, outcomes.statuses
-    rows = stored(crash_db)
+    rows = stored(db_url)
     names = Counter(row.organisation_name for row in rows)
     assert [name for name, count in names.items() if count > 1] == []
     by_name = {row.organisation_name: row for row in rows}
@@ -120,6 +113,6 @@ def test_nothing_acknowledged_is_lost_when_the_server_is_killed(crash_db, tmp_pa
     for name, original in outcomes.acknowledged.items():
         logo = by_name[name].logo
         assert (logo.data if logo else None) == (check_logo(original).data if original else None), name
-    if crash_db.startswith("sqlite"):
-        with sqlite3.connect(crash_db.removeprefix("sqlite:///")) as connection:
+    if db_url.startswith("sqlite"):
+        with sqlite3.connect(db_url.removeprefix("sqlite:///")) as connection:
             assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
