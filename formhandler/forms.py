@@ -14,7 +14,7 @@ from wtforms import (BooleanField, HiddenField, RadioField, SelectChoice, Select
                      TextAreaField)
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms.meta import DefaultMeta
-from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from partners import schema
@@ -50,9 +50,9 @@ def _add_scheme(value):
     return _strip(value)
 
 
-def required(message: str) -> InputRequired:
-    """InputRequired with our own Dutch message."""
-    return InputRequired(message=message)
+def required(message: str) -> DataRequired:
+    """DataRequired with our own Dutch message: blank or whitespace-only input counts as missing."""
+    return DataRequired(message=message)
 
 
 def max_length(name: str, label: str) -> Length:

@@ -70,6 +70,9 @@ RULES = [
      "De naam van de organisatie mag hoogstens 120 tekens lang zijn (nu 121)."),
     (dict(organisation_type=None), "organisation_type", "Kies wat voor organisatie u bent."),
     (dict(website=""), "website", "Vul het webadres van uw organisatie in."),
+    # Whitespace only is missing too (hypothesis found a tab stored as an empty website).
+    (dict(website="\t"), "website", "Vul het webadres van uw organisatie in."),
+    (dict(city="   "), "city", "Vul de plaats in waar uw organisatie gevestigd is."),
     (dict(website="ftp://example.nl"), "website", "Het webadres is niet goed: moet beginnen met https:// of http://."),
     (dict(website="https://user:pw@example.nl"), "website",
      "Het webadres is niet goed: mag geen gebruikersnaam of wachtwoord bevatten."),
