@@ -9,8 +9,9 @@ from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from partners.logos import Logo as CheckedLogo
@@ -32,10 +33,20 @@ def fingerprint(data: Mapping[str, object], logo: CheckedLogo | None) -> str:
 
 # Built once: building a statement per call cost more CPU than executing it.
 _FIND_BY_FINGERPRINT = select(Submission.__table__.c.id).where(Submission.__table__.c.fingerprint == bindparam("fingerprint"))
-_INSERT_SUBMISSION = insert(Submission.__table__).returning(Submission.__table__.c.id)
 _INSERT_LOGO = insert(Logo.__table__)
 _INSERT_EVENT = insert(Event.__table__)
 _INSERT_OUTBOX = insert(OutboxMessage.__table__)
+
+
+def _insert_new_submission(dialect_insert):
+    """INSERT ... ON CONFLICT (fingerprint) DO NOTHING RETURNING id: no id back means a duplicate."""
+    return (dialect_insert(Submission.__table__).on_conflict_do_nothing(index_elements=["fingerprint"])
+            .returning(Submission.__table__.c.id))
+
+
+# Both backends speak ON CONFLICT; one statement replaces a look-up, a savepoint and its release.
+_INSERT_SUBMISSION = {"sqlite": _insert_new_submission(sqlite_insert),
+                      "postgresql": _insert_new_submission(postgresql_insert)}
 
 
 def insert_submission(
@@ -44,34 +55,26 @@ def insert_submission(
 ) -> tuple[int, bool]:
     """Insert a submission, its logo, first event and outbox mails inside the caller's transaction.
 
-    Returns (id, created); (id of the stored one, False) for a resubmission. Core statements, not
-    the ORM: this runs once per application and the ORM's unit of work tripled its CPU cost.
+    Returns (id, created); (id of the stored one, False) for a resubmission, also when an
+    identical one is committed concurrently. Core statements, not the ORM: this runs once per
+    application and the ORM's unit of work tripled its CPU cost.
     `mails(item)` gets an object with the submission's attributes and returns OutboxMessage rows.
     """
     print_ = fingerprint(data, logo)
-    existing = connection.scalar(_FIND_BY_FINGERPRINT, {"fingerprint": print_})
-    if existing is not None:
-        return existing, False
-    try:
-        # A savepoint, so a concurrent identical submission only undoes this one insert.
-        with connection.begin_nested():
-            item_id = connection.scalar(_INSERT_SUBMISSION, {**data, "fingerprint": print_, "state": state})
-            if logo is not None:
-                connection.execute(_INSERT_LOGO, {
-                    "submission_id": item_id, "data": logo.data, "kind": logo.kind, "width": logo.width,
-                    "height": logo.height, "sha256": hashlib.sha256(logo.data).hexdigest()})
-            connection.execute(_INSERT_EVENT, {"submission_id": item_id, "actor": SYSTEM_ACTOR, "from_state": "",
-                                               "to_state": state, "note": "Ontvangen via het formulier"})
-            item = SimpleNamespace(**{"kind": "aanmelding", **data, "id": item_id, "state": state})
-            rows = [_outbox_values(message, item_id) for message in (mails(item) if mails else ())]
-            if rows:
-                connection.execute(_INSERT_OUTBOX, rows)
-    except IntegrityError:
-        # A concurrent identical submission won the race: that one is the queue item.
-        existing = connection.scalar(_FIND_BY_FINGERPRINT, {"fingerprint": print_})
-        if existing is None:
-            raise
-        return existing, False
+    statement = _INSERT_SUBMISSION[connection.dialect.name]
+    item_id = connection.scalar(statement, {**data, "fingerprint": print_, "state": state})
+    if item_id is None:
+        return connection.scalar(_FIND_BY_FINGERPRINT, {"fingerprint": print_}), False
+    if logo is not None:
+        connection.execute(_INSERT_LOGO, {
+            "submission_id": item_id, "data": logo.data, "kind": logo.kind, "width": logo.width,
+            "height": logo.height, "sha256": hashlib.sha256(logo.data).hexdigest()})
+    connection.execute(_INSERT_EVENT, {"submission_id": item_id, "actor": SYSTEM_ACTOR, "from_state": "",
+                                       "to_state": state, "note": "Ontvangen via het formulier"})
+    item = SimpleNamespace(**{"kind": "aanmelding", **data, "id": item_id, "state": state})
+    rows = [_outbox_values(message, item_id) for message in (mails(item) if mails else ())]
+    if rows:
+        connection.execute(_INSERT_OUTBOX, rows)
     return item_id, True
 
 
