@@ -22,6 +22,7 @@ from partners.assets import AssetUrls
 from partners.dates import nl_date
 
 from . import db
+from .formparser import FormRequest
 from .limits import limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,7 @@ def default_config(instance_path: str) -> dict:
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: defaults, instance config.py, FORMHANDLER_* environment, or test_config."""
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.request_class = FormRequest
     app.config.from_mapping(default_config(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

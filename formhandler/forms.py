@@ -124,7 +124,9 @@ def phone_e164(value: str) -> str:
 
 
 def valid_phone(form, field):
-    if not phone_e164(field.data or ""):
+    """A number phonenumbers accepts; its E.164 form is kept on the field for storing."""
+    field.e164 = phone_e164(field.data or "")
+    if not field.e164:
         raise ValidationError("Vul een geldig telefoonnummer in, bijvoorbeeld 030 123 45 67 of +31 6 12345678.")
 
 
@@ -193,6 +195,10 @@ class RegistrationForm(FlaskForm):
     class Meta:
         # Flask-WTF's i18n needs Flask-Babel, which we do not use: load WTForms' own Dutch catalogue.
         locales = ["nl_NL", "nl"]
+        # The views run CSRFProtect's check themselves (to keep the input on a stale token), and the
+        # template renders the token with csrf_token(): a form field would sign a fresh token for
+        # every POST and check the token a second time.
+        csrf = False
 
         def get_translations(self, form):
             return DefaultMeta.get_translations(self, form)
@@ -274,7 +280,7 @@ class RegistrationForm(FlaskForm):
             "contact_name": self.contact_name.data,
             "contact_role": self.contact_role.data,
             "email": self.email.data,
-            "phone": phone_e164(self.phone.data) if self.phone.data else "",
+            "phone": getattr(self.phone, "e164", "") if self.phone.data else "",
             "offers_stop_support": self.offers_stop_support.data == "ja",
             "criteria": [slug for slug in CRITERIA if slug in (self.criteria.data or ())],
             "company_acknowledged": bool(self.company_acknowledgement.data),

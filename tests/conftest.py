@@ -33,6 +33,30 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True, scope="session")
+def browser_like_multipart():
+    """Make werkzeug's test client write an empty form field as browsers do.
+
+    Its encoder leaves out the line break between an empty field and the next boundary, which
+    RFC 2046 requires and every browser sends; werkzeug's lenient parser accepts that, but the
+    app parses with `multipart` (formhandler/formparser.py), which reads the next part as the
+    empty field's value. Only the test client's encoding changes, never the app.
+    """
+    from werkzeug.sansio import multipart
+
+    original = multipart.MultipartEncoder.send_event
+
+    def send_event(self, event):
+        if isinstance(event, multipart.Data) and self.state == multipart.State.DATA_START and not event.data:
+            self.state = multipart.State.DATA
+            return b"\r\n"
+        return original(self, event)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(multipart.MultipartEncoder, "send_event", send_event)
+        yield
+
+
 @pytest.fixture
 def content_dir(tmp_path) -> Path:
     """A copy of the real pages with an empty partners/ and logos/ folder."""
