@@ -48,25 +48,28 @@ def write_gz(path: str, data: bytes) -> int:
     return 1
 
 
-def compress_tree(output: Path, skip: frozenset[str] = frozenset()) -> tuple[int, int]:
+def compress_tree(output: Path, skip: frozenset[str] | set[str] = frozenset()) -> tuple[int, int]:
     """Write FILE.gz beside every text FILE whose .gz is missing or older; drop orphans.
 
     Returns (written, removed). A .gz is only rewritten when its bytes would change. Pages the
     writer already compressed have a .gz newer than themselves and cost one stat each here.
-    `skip` names top-level folders that look after their own .gz files (output/logos).
+    `skip` names folders, relative to `output` with "/" between parts, that look after their own
+    .gz files and are not entered: output/logos, and the partner page folders whose page and .gz
+    the build has just written or checked (at a thousand partners, most of this sweep's time).
     """
     todo: list[tuple[str, bool]] = []
     removed = 0
     root = os.fspath(output)
-    stack = [root]
+    stack = [(root, "")]
     while stack:
-        folder = stack.pop()
+        folder, relative = stack.pop()
         with os.scandir(folder) as entries:
             listing = {entry.name: entry for entry in entries}
         for name, entry in listing.items():
             if entry.is_dir(follow_symlinks=False):
-                if not (folder == root and name in skip):
-                    stack.append(entry.path)
+                inner = f"{relative}{name}"
+                if inner not in skip:
+                    stack.append((entry.path, inner + "/"))
                 continue
             if name.endswith(".gz"):
                 if name[:-3] not in listing:  # its source is gone (a removed partner's page)

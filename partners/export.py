@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
 import os
 import pickle
+from collections.abc import Callable
 from json.encoder import encode_basestring as _encode_string  # the C function json.dumps uses
 from pathlib import Path
 from xml.sax.saxutils import escape
-
-from feedgenerator import Atom1Feed
 
 from .schema import Record
 
@@ -30,17 +30,17 @@ def neutralise_cell(value: str) -> str:
 
 def partner_rows(records: list[Record], logos: dict, today: dt.date) -> list[dict]:
     """One plain dict per partner, for JSON and CSV alike."""
-    rows = []
-    for r in sorted(records, key=lambda r: r.slug):
-        logo = logos.get(r.slug)
-        rows.append({
-            "slug": r.slug, "title": r.title, "type": r.type, "website": r.website,
-            "since": r.since.isoformat(), "until": r.until.isoformat() if r.until else "",
-            "active": r.is_active(today), "summary": r.summary, "sector": r.sector,
-            "contributions": list(r.contributions), "url": f"/partners/{r.slug}/",
-            "logo": logo.url if logo else "",
-        })
-    return rows
+    return [_partner_row(r, logos.get(r.slug), today) for r in sorted(records, key=lambda r: r.slug)]
+
+
+def _partner_row(r: Record, logo, today: dt.date) -> dict:
+    return {
+        "slug": r.slug, "title": r.title, "type": r.type, "website": r.website,
+        "since": r.since.isoformat(), "until": r.until.isoformat() if r.until else "",
+        "active": r.is_active(today), "summary": r.summary, "sector": r.sector,
+        "contributions": list(r.contributions), "url": f"/partners/{r.slug}/",
+        "logo": logo.url if logo else "",
+    }
 
 
 def write_if_changed(path: Path, data: bytes) -> None:
@@ -107,26 +107,41 @@ def _csv_row(row: dict) -> str:
 
 
 def write_open_data(out: Path, records: list[Record], logos: dict, today: dt.date,
-                    cache_file: Path | None = None) -> None:
+                    cache_file: Path | None = None, record_key: Callable[[Record], str] | None = None,
+                    write: Callable[[Path, bytes], object] | None = None) -> None:
     """partners.json and partners.csv, safe to open in a spreadsheet.
 
     With `cache_file`, each row's JSON and CSV text is kept, keyed by the row's values, so a
-    rebuild encodes only the rows that changed.
+    rebuild encodes only the rows that changed. With `record_key` as well (a digest of the whole
+    record: records.record_digest), a row is keyed by that, its logo URL and whether it is active
+    (all a row is made of), and only the rows that changed are made at all. `write(path, bytes)`
+    replaces write_if_changed (the build hands the files to its writer threads).
     """
-    rows = partner_rows(records, logos, today)
+    write = write or write_if_changed
     cache = _load_fragments(cache_file) if cache_file else {}
     fresh: dict[str, tuple[str | None, str]] = {}
     pieces = []
-    for row in rows:
-        key = repr(row)  # the row's names, values and their order: all its text depends on
-        fragments = cache.get(key) or fresh.get(key) or (_json_row(row), _csv_row(row))
+    for r in sorted(records, key=lambda r: r.slug):
+        logo = logos.get(r.slug)
+        row = None
+        if record_key is not None:
+            key = f"{record_key(r)} {r.is_active(today)} {logo.url if logo else ''}"
+        else:
+            row = _partner_row(r, logo, today)
+            key = repr(row)  # the row's names, values and their order: all its text depends on
+        fragments = cache.get(key) or fresh.get(key)
+        if fragments is None:
+            row = row or _partner_row(r, logo, today)
+            fragments = (_json_row(row), _csv_row(row))
         fresh[key] = fragments
         pieces.append(fragments)
-    write_if_changed(out / "partners.json", dumps_rows("partners", rows, [p[0] for p in pieces]).encode())
+    blocks = [p[0] for p in pieces]
+    rows = partner_rows(records, logos, today) if None in blocks else []  # json.dumps needs them all
+    write(out / "partners.json", dumps_rows("partners", rows, blocks).encode())
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)
     # A BOM makes spreadsheet programs read the accents as UTF-8.
-    write_if_changed(out / "partners.csv", ("\ufeff" + header.getvalue() + "".join(p[1] for p in pieces)).encode())
+    write(out / "partners.csv", ("\ufeff" + header.getvalue() + "".join(p[1] for p in pieces)).encode())
     if cache_file and fresh != cache:
         _save_fragments(cache_file, fresh)
 
@@ -151,43 +166,72 @@ def _save_fragments(cache_file: Path, fragments: dict) -> None:
         pass  # a read-only cache only costs time
 
 
-def write_feed(out: Path, records: list[Record], site_url: str, site_name: str, today: dt.date, limit: int = 50) -> None:
+def write_feed(out: Path, records: list[Record], site_url: str, site_name: str, today: dt.date, limit: int = 50,
+               cache_file: Path | None = None) -> None:
     """An Atom feed of the newest partners, and a second one of the partners who left.
 
     Departures get their own feed (feeds/vertrokken.atom.xml) rather than entries in the first:
     subscribers of "new partners" keep a feed that means what its title says, and an entry once
     announced is never rewritten when the same partner later leaves.
+
+    With `cache_file`, the hash of everything the two feeds are made of is kept there once they
+    are written; while it is the same and both files exist, they are not made again (most edits
+    change neither feed).
     """
     newest = sorted(records, key=lambda r: (r.since, r.slug), reverse=True)[:limit]
-    _write_atom(out / "feeds" / "partners.atom.xml", site_url, f"Nieuwe partners van {site_name}",
-                "Organisaties die partner zijn geworden van de Alliantie.", "partners.atom.xml",
-                [(f"Nieuwe partner: {r.title}", r, r.since, f"sinds-{r.since}", r.summary or r.title) for r in newest])
     # Only an end date that has passed is a departure; an announced one is not news yet.
     gone = sorted((r for r in records if r.until and r.until <= today), key=lambda r: (r.until, r.slug), reverse=True)
-    _write_atom(out / "feeds" / "vertrokken.atom.xml", site_url, f"Vertrokken partners van {site_name}",
-                "Organisaties waarvan het partnerschap met de Alliantie is beëindigd.", "vertrokken.atom.xml",
-                [(f"Partnerschap beëindigd: {r.title}", r, r.until, f"tot-{r.until}",
-                  f"Het partnerschap van {r.title} is beëindigd per {r.until.isoformat()}.") for r in gone[:limit]])
+    feeds = [
+        (out / "feeds" / "partners.atom.xml", site_url, f"Nieuwe partners van {site_name}",
+         "Organisaties die partner zijn geworden van de Alliantie.", "partners.atom.xml",
+         [(f"Nieuwe partner: {r.title}", r.slug, r.since, f"sinds-{r.since}", r.summary or r.title) for r in newest]),
+        (out / "feeds" / "vertrokken.atom.xml", site_url, f"Vertrokken partners van {site_name}",
+         "Organisaties waarvan het partnerschap met de Alliantie is beëindigd.", "vertrokken.atom.xml",
+         [(f"Partnerschap beëindigd: {r.title}", r.slug, r.until, f"tot-{r.until}",
+           f"Het partnerschap van {r.title} is beëindigd per {r.until.isoformat()}.") for r in gone[:limit]]),
+    ]
+    key = hashlib.sha256((_FRAGMENTS_VERSION + repr(feeds)).encode()).hexdigest()
+    if cache_file is not None and all(os.path.isfile(feed[0]) for feed in feeds):
+        try:
+            if cache_file.read_text() == key:
+                return
+        except (OSError, UnicodeDecodeError):
+            pass
+    for feed in feeds:
+        _write_atom(*feed)
+    if cache_file is not None:  # only now that both files are written
+        try:
+            write_if_changed(cache_file, key.encode())
+        except OSError:
+            pass  # a read-only cache only costs time
 
 
-class _StableAtom(Atom1Feed):
-    """An Atom feed whose <updated> never falls back to the clock, so a rebuild is byte-identical."""
+@functools.lru_cache(maxsize=1)
+def _stable_atom():
+    """Atom1Feed whose <updated> never falls back to the clock, so a rebuild is byte-identical.
 
-    fallback = dt.datetime(2013, 10, 1, tzinfo=dt.timezone.utc)  # the Alliantie's founding date
+    Made on first use: feedgenerator is imported only when a feed is actually written.
+    """
+    from feedgenerator import Atom1Feed
 
-    def latest_post_date(self):
-        dates = [item["updateddate"] or item["pubdate"] for item in self.items]
-        return max(dates) if dates else self.fallback
+    class _StableAtom(Atom1Feed):
+        fallback = dt.datetime(2013, 10, 1, tzinfo=dt.timezone.utc)  # the Alliantie's founding date
+
+        def latest_post_date(self):
+            dates = [item["updateddate"] or item["pubdate"] for item in self.items]
+            return max(dates) if dates else self.fallback
+
+    return _StableAtom
 
 
 def _write_atom(path: Path, site_url: str, title: str, description: str, name: str, entries: list) -> None:
-    """One Atom feed; entries are (title, record, date, id suffix, description)."""
-    feed = _StableAtom(title=title, link=f"{site_url}/partners/", description=description,
-                       feed_url=f"{site_url}/feeds/{name}", feed_guid=f"{site_url}/feeds/{name}", language="nl")
-    for entry_title, r, day, suffix, text in entries:
+    """One Atom feed; entries are (title, slug, date, id suffix, description)."""
+    feed = _stable_atom()(title=title, link=f"{site_url}/partners/", description=description,
+                          feed_url=f"{site_url}/feeds/{name}", feed_guid=f"{site_url}/feeds/{name}", language="nl")
+    for entry_title, slug, day, suffix, text in entries:
         when = dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
-        feed.add_item(title=entry_title, link=f"{site_url}/partners/{r.slug}/", description=text,
-                      unique_id=f"{site_url}/partners/{r.slug}/#{suffix}", pubdate=when, updateddate=when)
+        feed.add_item(title=entry_title, link=f"{site_url}/partners/{slug}/", description=text,
+                      unique_id=f"{site_url}/partners/{slug}/#{suffix}", pubdate=when, updateddate=when)
     buffer = io.StringIO()
     feed.write(buffer, "utf-8")
     write_if_changed(path, buffer.getvalue().encode())

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 from pathlib import Path
+
+from .compress import MIN_BYTES, wants_gz
 
 
 class PageCache:
@@ -26,11 +29,25 @@ class PageCache:
         return hashlib.sha256((self.shared + repr(inputs)).encode()).hexdigest()
 
     def fresh(self, name: str, key: str, output: Path) -> bool:
-        """True when the page exists and was rendered from exactly these inputs."""
-        if self.entries.get(name) == key and os.path.isfile(f"{output}/{name}"):
-            self.new[name] = key
-            return True
-        return False
+        """True when the page exists, with its .gz, and was rendered from exactly these inputs.
+
+        The .gz is checked here, where the page is looked at anyway, so the .gz sweep need not
+        enter the partner page folders (a page and its .gz are written by one job, and a page is
+        only remembered once that job is done).
+        """
+        if self.entries.get(name) != key:
+            return False
+        path = f"{output}/{name}"
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        if info.st_size >= MIN_BYTES and wants_gz(name) and not os.path.isfile(f"{path}.gz"):
+            return False
+        self.new[name] = key
+        return True
 
     def store(self, name: str, key: str) -> None:
         self.new[name] = key
@@ -57,6 +74,8 @@ class PageCache:
         from .writer import wait_for_writes
 
         wait_for_writes()
+        if self.new == self.entries:
+            return  # nothing changed: the file already says this
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")

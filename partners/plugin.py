@@ -25,13 +25,16 @@ from .criteria import CRITERIA
 from .logo_pipeline import OUTPUT_DIR as LOGO_DIR
 from .logo_pipeline import LogoPipeline
 from .page_cache import PageCache
-from .records import RecordError, load_records, wall_order
-from .writer import SameBytesWriter, finish_build, start_build
+from .records import RecordError, load_records, record_digest, wall_order
+from .writer import SameBytesWriter, build_writes, finish_build, start_build, write_with_gz
 
 logger = logging.getLogger(__name__)
 
 WALL_URL = "partners/"
 LAZY_AFTER = 12  # tiles beyond the first rows load lazily: they are below the fold on a phone
+# Per output folder: the partner page folders whose page and .gz this build wrote or checked,
+# which the .gz sweep in `precompress` then need not enter.
+_gz_done: dict[str, frozenset[str]] = {}
 
 
 def build_date(settings) -> dt.date:
@@ -84,6 +87,7 @@ class PartnerGenerator(Generator):
             self._generate_context()
 
     def _generate_context(self):
+        _gz_done.pop(os.fspath(self.output_path), None)
         content = Path(self.path)
         cache_dir = Path(self.settings.get("CACHE_PATH", ".cache"))
         records, problems = load_records(content, cache_file=cache_dir / "partner-records.pickle")
@@ -132,13 +136,20 @@ class PartnerGenerator(Generator):
 
     def _generate_output(self, writer):
         out = Path(self.output_path)
-        self._write_wall_pages(writer, out)
+        cache_dir = Path(self.settings.get("CACHE_PATH", ".cache"))
         today = self.context["build_today"]
+        # Open data first: its two files and their .gz are written on the writer threads while
+        # the pages render here.
+        out.mkdir(parents=True, exist_ok=True)
+        writes = build_writes()
+        export.write_open_data(out, self.records, self.logos, today, cache_file=cache_dir / "open-data.pickle",
+                               record_key=record_digest,
+                               write=lambda path, data: writes.submit(write_with_gz, str(path), data))
+        self._write_wall_pages(writer, out)
         self._write_partner_pages(writer, out)
         site_url = self.context["public_site_url"]
-        export.write_open_data(out, self.records, self.logos, today,
-                               cache_file=Path(self.settings.get("CACHE_PATH", ".cache")) / "open-data.pickle")
-        export.write_feed(out, self.records, site_url, self.settings["SITENAME"], today)
+        export.write_feed(out, self.records, site_url, self.settings["SITENAME"], today,
+                          cache_file=cache_dir / "feeds.key")
         export.write_sitemap(out, site_url, self._site_paths())
         export.write_robots(out, site_url)
         # Pelican's own copy rewrites every theme file each build (THEME_STATIC_PATHS is empty);
@@ -154,9 +165,11 @@ class PartnerGenerator(Generator):
             views[f"{WALL_URL}type/{type_slug}/index.html"] = ([r for r in wall if r.type == type_slug], type_slug, "wall")
         template = self.get_template("partners")
         cache = PageCache(Path(self.settings.get("CACHE_PATH", ".cache")) / "wall-pages.pickle", self._shared_inputs())
+        # A tile shows only slug, title, type and logo; the lead shows the count. Each tile's repr
+        # is made once, not once per view it is on: the key is that of the list of tile tuples.
+        tile_reprs = {r.slug: repr((r.slug, r.title, r.type, self.logos.get(r.slug))) for r in wall}
         for name, (partners, active_type, view) in views.items():
-            # A tile shows only slug, title, type and logo; the lead shows the count.
-            tiles = [(r.slug, r.title, r.type, self.logos.get(r.slug)) for r in partners]
+            tiles = _Repr("[" + ", ".join([tile_reprs[r.slug] for r in partners]) + "]")
             key = cache.key(tiles, active_type, view, len(wall))
             if not cache.fresh(name, key, out):
                 writer.write_file(name, template, self.context, partners=partners, active_type=active_type, view=view)
@@ -173,13 +186,15 @@ class PartnerGenerator(Generator):
             name = f"{partner_url(record.slug)}index.html"
             logo = self.logos.get(record.slug)
             ended = not record.is_active(today)
-            key = cache.key(record, logo, ended)
+            key = cache.key(record_digest(record), logo, ended)
             if cache.fresh(name, key, out):
                 continue
             writer.write_file(name, page_template, self.context, partner=record, logo=logo, ended=ended)
             cache.store(name, key)
         cache.prune(out)
         cache.save()
+        # Every page was either written with its .gz (write_with_gz) or found fresh with its .gz.
+        _gz_done[os.fspath(self.output_path)] = frozenset(partner_url(r.slug).rstrip("/") for r in self.records)
 
     def _shared_inputs(self) -> str:
         """Everything besides the record that shapes a partner page: theme files and settings."""
@@ -205,6 +220,18 @@ class PartnerGenerator(Generator):
         return paths
 
 
+class _Repr:
+    """Stands in a page cache key for a value whose repr is already made."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def get_generators(pelican_object):
     """Hand Pelican our generator."""
     return PartnerGenerator
@@ -218,8 +245,10 @@ def get_writer(pelican_object):
 def precompress(pelican_object):
     """After everything is written: .gz beside each text file, for nginx's gzip_static."""
     finish_build()
-    # output/logos is the logo pipeline's: it writes (and checks) the .gz files there itself.
-    written, removed = compress_tree(Path(pelican_object.output_path), skip=frozenset({LOGO_DIR}))
+    # output/logos is the logo pipeline's: it writes (and checks) the .gz files there itself; so
+    # did the partner pages step for the page folders.
+    done = _gz_done.pop(os.fspath(pelican_object.output_path), frozenset())
+    written, removed = compress_tree(Path(pelican_object.output_path), skip=done | {LOGO_DIR})
     logger.debug("partners: %d .gz written, %d removed", written, removed)
 
 

@@ -215,6 +215,26 @@ def _logo_stamp(content_dir: Path | str, record: schema.Record) -> tuple[int, in
     return _stamp(f"{content_dir}/{record.logo}") if record.logo else None
 
 
+def record_digest(record: schema.Record) -> str:
+    """SHA-256 of repr(record): everything a page or row made from the record can depend on.
+
+    The reprs of frozen dataclasses of strings, dates and tuples are complete. A record that
+    load_records returned has its digest already (kept in the records cache beside the record),
+    so a rebuild does not repr a thousand records to find the one page that changed.
+    """
+    known = _digests.get(id(record))
+    if known is not None and known[0] is record:
+        return known[1]
+    return _digest(record)
+
+
+def _digest(record: schema.Record) -> str:
+    return hashlib.sha256(repr(record).encode()).hexdigest()
+
+
+_digests: dict[int, tuple[schema.Record, str]] = {}  # the records of the last load_records, by id
+
+
 def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: Path | None = None
                  ) -> tuple[list[schema.Record], list[Problem]]:
     """Read and validate every record under content_dir/partners; slugs must be unique.
@@ -222,9 +242,11 @@ def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: P
     With `cache_file`, a record whose file and logo are unchanged since the last run is not
     parsed again: at a thousand partners that is most of an editor's rebuild.
     """
+    global _digests
     cache = _read_cache(cache_file) if cache_file else {}
     fresh: dict[str, tuple] = {}
     records, problems = [], []
+    digests: dict[int, tuple[schema.Record, str]] = {}
     content = str(content_dir)
     changed = False
     for path in _record_files(str(content_dir / PARTNERS_DIR)):
@@ -238,6 +260,7 @@ def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: P
             if hit[0] == key and hit[1] == logo_stamp:
                 record, found = hit[2], []
                 fresh[path] = hit
+                digests[id(record)] = (record, hit[3])
             elif logo_stamp is not None and hit[1] == logo_stamp:
                 check_logo = False  # the record changed, its logo file did not: it passed these checks
         if record is None:
@@ -245,11 +268,14 @@ def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: P
             if not check_logo and (record is None or record.logo != hit[2].logo):
                 record, found = read_record(Path(path), content_dir, check_logo_files)  # check everything
             if record is not None:
-                fresh[path] = (key, _logo_stamp(content, record), record)
+                digest = _digest(record)
+                fresh[path] = (key, _logo_stamp(content, record), record, digest)
+                digests[id(record)] = (record, digest)
                 changed = True
         problems += found
         if record:
             records.append(record)
+    _digests = digests
     if cache_file and (changed or fresh.keys() != cache.keys()):
         _write_cache(cache_file, fresh)
     # The slug equals the file name, so a clash can only come from case folding filesystems.
@@ -261,23 +287,45 @@ def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: P
     return records, problems
 
 
+# The records cache this process last read or wrote: (file, its signature, its entries). `make
+# serve` rebuilds in one process, and need not unpickle again the file it wrote itself. Entries
+# are never changed once made (load_records builds a new dict), so sharing them is safe.
+_kept: tuple[str, tuple, dict] | None = None
+
+
+def _signature(info: os.stat_result) -> tuple[int, int, int]:
+    """What changes when the cache file is replaced (a new inode) or written over."""
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
 def _read_cache(cache_file: Path) -> dict:
+    global _kept
     try:
         with open(cache_file, "rb") as handle:
-            return pickle.load(handle)
+            signature = _signature(os.fstat(handle.fileno()))
+            if _kept is not None and _kept[0] == str(cache_file) and _kept[1] == signature:
+                return _kept[2]
+            entries = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return {}  # a missing or stale cache only costs time
+    _kept = (str(cache_file), signature, entries) if isinstance(entries, dict) else None
+    return entries
 
 
 def _write_cache(cache_file: Path, entries: dict) -> None:
+    global _kept
+    _kept = None
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_suffix(".tmp")
         with open(tmp, "wb") as handle:
             pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.flush()
+            signature = _signature(os.fstat(handle.fileno()))
         os.replace(tmp, cache_file)
     except OSError:
-        pass
+        return
+    _kept = (str(cache_file), signature, entries)
 
 
 def wall_order(records: list[schema.Record], today: dt.date) -> list[schema.Record]:

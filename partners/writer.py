@@ -37,10 +37,14 @@ def write_if_changed(path: str, data: bytes) -> bool:
 
 
 def write_with_gz(path: str, data: bytes) -> bool:
-    """write_if_changed, then the .gz beside it when the file changed; True when the file was written."""
+    """write_if_changed, then the .gz beside it brought in line; True when the file was written.
+
+    The .gz is checked also when the file kept its bytes (write_gz leaves a .gz that already
+    holds them alone): a build killed between the two writes left a stale one, and the .gz sweep
+    does not enter the partner page folders (see PageCache.fresh).
+    """
     written = write_if_changed(path, data)
-    if written:
-        write_gz(path, data)
+    write_gz(path, data)
     return written
 
 

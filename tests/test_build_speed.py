@@ -245,3 +245,170 @@ def test_edited_record_pointing_at_a_bad_logo_is_still_refused(tmp_path):
     edited.write_text(edited.read_text().replace(fields[2]["Logo"], "logos/kapot.svg"))
     _, problems = load_records(content, cache_file=cache)
     assert [p.field for p in problems] == ["Logo"]
+
+
+# --- the .gz sweep, and what lets it skip the partner page folders ------------------------------
+
+def test_sweep_does_not_enter_skipped_nested_folders(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / "partners" / name).mkdir(parents=True)
+        (tmp_path / "partners" / name / "index.html").write_bytes(PAGE)
+    assert compress_tree(tmp_path, skip={"partners/a"}) == (1, 0)
+    assert (tmp_path / "partners" / "b" / "index.html.gz").exists()
+    assert not (tmp_path / "partners" / "a" / "index.html.gz").exists()
+
+
+def test_page_is_fresh_only_with_its_gz(tmp_path):
+    from partners.page_cache import PageCache
+
+    (tmp_path / "p").mkdir()
+    write_with_gz(str(tmp_path / "p" / "index.html"), PAGE)
+    write_with_gz(str(tmp_path / "p" / "small.html"), b"<p>klein</p>")  # too small for a .gz
+    cache = PageCache(tmp_path / "pages.pickle", "shared")
+    cache.entries = {"p/index.html": "k", "p/small.html": "k"}
+    assert cache.fresh("p/index.html", "k", tmp_path) and cache.fresh("p/small.html", "k", tmp_path)
+    assert not cache.fresh("p/index.html", "other", tmp_path)
+    (tmp_path / "p" / "index.html.gz").unlink()
+    assert not cache.fresh("p/index.html", "k", tmp_path)  # rendered again, which writes the .gz
+
+
+def test_write_with_gz_repairs_a_stale_gz_beside_an_unchanged_page(tmp_path):
+    """A build killed between a page and its .gz: the next one renders the same bytes again."""
+    page = tmp_path / "index.html"
+    write_with_gz(str(page), PAGE)
+    (tmp_path / "index.html.gz").write_bytes(gzip.compress(b"oud"))
+    assert write_with_gz(str(page), PAGE) is False  # the page itself is left alone
+    assert gzip.decompress((tmp_path / "index.html.gz").read_bytes()) == PAGE
+
+
+# --- caches keyed by the record digest ------------------------------------------------------------
+
+def test_records_cache_is_kept_in_memory_until_another_process_replaces_it(tmp_path, monkeypatch):
+    import pickle
+
+    from partners import records
+
+    content = tmp_path / "content"
+    write_synthetic(content, 12)
+    cache = tmp_path / "records.pickle"
+    first, _ = load_records(content, cache_file=cache)
+    reads = []
+    original = records.read_record
+    monkeypatch.setattr(records, "read_record", lambda *a, **k: reads.append(a[0]) or original(*a, **k))
+    second, _ = load_records(content, cache_file=cache)
+    assert reads == [] and all(a is b for a, b in zip(first, second))  # not even unpickled again
+    assert [records.record_digest(r) for r in second] == [records._digest(r) for r in first]
+    with open(cache, "wb") as handle:  # another process writes the cache: this one's memory is stale
+        pickle.dump({}, handle)
+    third, _ = load_records(content, cache_file=cache)
+    assert len(reads) == 12 and third == first
+
+
+def test_open_data_rows_keyed_by_record_digest_give_the_same_bytes(tmp_path):
+    import dataclasses
+    import datetime as dt
+
+    from partners.records import record_digest
+
+    content = tmp_path / "content"
+    write_synthetic(content, 25)
+    records, _ = load_records(content)
+    today = dt.date(2026, 11, 28)
+    cache = tmp_path / "open-data.pickle"
+    for step in range(3):
+        if step == 2:  # an edited record (a new object with another digest) and a partnership that ended
+            records[3] = dataclasses.replace(records[3], summary="=SOM(1;2)", until=dt.date(2026, 1, 1))
+        plain, keyed = tmp_path / f"plain{step}", tmp_path / f"keyed{step}"
+        export.write_open_data(plain, records, {}, today)
+        export.write_open_data(keyed, records, {}, today, cache_file=cache, record_key=record_digest)
+        for name in ("partners.json", "partners.csv"):
+            assert (plain / name).read_bytes() == (keyed / name).read_bytes()
+    assert "'=SOM(1;2)" in (tmp_path / "keyed2" / "partners.csv").read_text(encoding="utf-8-sig")
+
+
+def test_feeds_are_made_again_only_when_what_they_show_changed(tmp_path, monkeypatch):
+    import dataclasses
+    import datetime as dt
+
+    content = tmp_path / "content"
+    write_synthetic(content, 30)
+    records, _ = load_records(content)
+    today = dt.date(2026, 11, 28)
+    key = tmp_path / "feeds.key"
+    made = []
+    original = export._write_atom
+    monkeypatch.setattr(export, "_write_atom", lambda *a: made.append(a[0].name) or original(*a))
+
+    def check(records):
+        export.write_feed(tmp_path / "plain", records, "https://x.nl", "Site", today)
+        export.write_feed(tmp_path / "cached", records, "https://x.nl", "Site", today, cache_file=key)
+        for name in ("partners.atom.xml", "vertrokken.atom.xml"):
+            plain, cached = (tmp_path / "plain" / "feeds" / name), (tmp_path / "cached" / "feeds" / name)
+            assert plain.read_bytes() == cached.read_bytes()
+
+    check(records)
+    made.clear()
+    check(records)
+    assert made == ["partners.atom.xml", "vertrokken.atom.xml"]  # the uncached call only
+    newest = max(records, key=lambda r: (r.since, r.slug))
+    records = [dataclasses.replace(r, title="Nieuwe titel") if r is newest else r for r in records]
+    made.clear()
+    check(records)
+    assert len(made) == 4
+    (tmp_path / "cached" / "feeds" / "vertrokken.atom.xml").unlink()
+    made.clear()
+    check(records)
+    assert len(made) == 4
+
+
+# --- make serve: rebuilds in one process -------------------------------------------------------
+
+SERVE_SETTINGS = """import sys
+sys.path.insert(0, {root!r})
+from pelicanconf import *
+CACHE_PATH = {cache!r}
+THEME = {theme!r}
+PARTNERS_TODAY = "2026-11-28"
+"""
+
+
+def test_serve_rebuilds_in_one_process_write_what_a_full_build_writes(tmp_path):
+    """serve's own rebuild function, called again and again in one process (caches in memory)."""
+    import argparse
+    import filecmp
+    import shutil
+
+    from partners.__main__ import _rebuild, _serve_settings
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    fields = write_synthetic(content, 40)
+    settings = tmp_path / "serve.py"
+    settings.write_text(SERVE_SETTINGS.format(root=str(ROOT), cache=str(tmp_path / "serve-cache"),
+                                              theme=str(ROOT / "theme")))
+    args = argparse.Namespace(settings=str(settings), content=str(content), output=str(tmp_path / "serve-out"))
+    assert _rebuild(_serve_settings(args))
+
+    def record(index):
+        return content / "partners" / f"{fields[index]['Slug']}.md"
+
+    edits = [
+        lambda: record(7).write_text(record(7).read_text().replace("Synthetische partner", "Gewijzigde partner")),
+        lambda: record(7).write_text(record(7).read_text().replace(f"Title: {fields[7]['Title']}",
+                                                                   "Title: Nieuwe naam")),
+        lambda: (content / fields[9]["Logo"]).write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"><rect width="40" height="10"/></svg>'),
+        lambda: record(8).unlink(),  # a removed partner leaves no page behind
+        lambda: None,  # nothing changed
+    ]
+    for step, edit in enumerate(edits):
+        edit()
+        assert _rebuild(_serve_settings(args))
+        clean = run_pelican(content, tmp_path / f"clean{step}" / "output")
+        served = tmp_path / "serve-out"
+        left = sorted(str(p.relative_to(served)) for p in served.rglob("*") if p.is_file())
+        right = sorted(str(p.relative_to(clean)) for p in clean.rglob("*") if p.is_file())
+        assert left == right, step
+        _, mismatch, errors = filecmp.cmpfiles(served, clean, left, shallow=False)
+        assert mismatch == [] and errors == [], step
+    assert "Nieuwe naam" in (tmp_path / "serve-out" / "partners" / "index.html").read_text()
