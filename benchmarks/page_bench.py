@@ -65,7 +65,7 @@ def browser_figures(out: Path) -> dict:
                 page.mouse.wheel(0, 2000)
                 page.wait_for_timeout(50)
             page.wait_for_load_state("networkidle")
-            tiles = page.locator(".tile img").count()
+            tiles = page.locator(".wall img").count()
             browser.close()
     finally:
         server.shutdown()

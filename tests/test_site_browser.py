@@ -43,7 +43,7 @@ def test_wall_fits_the_screen(page, site, width):
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{site}/partners/")
     assert overflow(page) <= 0
-    assert page.locator(".tile").count() > 20
+    assert page.locator(".wall > li").count() > 20
     screenshot(page, f"wall-{width}")
     assert all(url.startswith(site) for url in page.requests_made), page.requests_made
     assert page.console_errors == []
@@ -83,12 +83,12 @@ def test_search_filters_instantly_by_name(page, site):
     page.goto(f"{site}/partners/")
     search = page.get_by_label("Zoek een partner op naam")
     search.fill("fryslan")  # without the accent: the search ignores diacritics
-    visible = page.locator(".tile:visible")
+    visible = page.locator(".wall > li:visible")
     assert visible.count() == 1
     assert visible.first.inner_text().strip().endswith("Gemeente Súdwest-Fryslân")
     assert page.locator("#wall-status").inner_text() == "1 partner gevonden"
     search.fill("bestaat-niet")
-    assert page.locator(".tile:visible").count() == 0
+    assert page.locator(".wall > li:visible").count() == 0
     assert page.locator("#wall-empty").is_visible()
 
 
@@ -119,7 +119,7 @@ def test_keyboard_skip_link_and_tiles(page, site):
     assert page.evaluate("document.activeElement.id") == "inhoud"
     for _ in range(30):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.closest('.tile') !== null"):
+        if page.evaluate("document.activeElement.closest('.wall > li') !== null"):
             break
     else:
         pytest.fail("no wall tile reachable by keyboard")

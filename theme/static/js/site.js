@@ -2,6 +2,16 @@
 (function () {
   "use strict";
 
+  // Logo wall. This runs as the wall's HTML finishes parsing, in the same task as the last batch of
+  // up to a thousand tiles, so it only shows the search box and adds two listeners: the tiles are
+  // looked up on the first search or filter click, not while the page loads.
+  var box = document.getElementById("wall-search");
+  var input = document.getElementById("wall-search-input");
+  if (box && input) {
+    wall(box, input);
+    return;
+  }
+
   // Move focus to a form's error summary so screen-reader and keyboard users hear it first.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
@@ -22,57 +32,65 @@
     });
   }
 
-  // Instant name search and type filter on the logo wall.
-  var box = document.getElementById("wall-search");
-  var input = document.getElementById("wall-search-input");
-  if (!box || !input) { return; }
-  // Wall tiles are searched by their text (the organisation name); A-Z entries carry data-name,
-  // because their text also holds the type. Hiding a tile hides its list and group once empty.
-  var items = Array.prototype.slice.call(document.querySelectorAll(".tile, [data-name]"));
-  var lists = Array.prototype.slice.call(document.querySelectorAll(".wall"));
-  var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group], .letter-group"));
-  var status = document.getElementById("wall-status");
-  var empty = document.getElementById("wall-empty");
-  box.hidden = false;
+  // Instant name search, and on the full wall a type filter in place instead of loading another page.
+  function wall(box, input) {
+    var status = document.getElementById("wall-status");
+    var empty = document.getElementById("wall-empty");
+    var items, lists, groups, names;  // read on the first search or filter click
 
-  function normalise(text) {
-    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-  }
-  var names = null;  // read on the first search, not while the page loads
-  function showIfAny(container) {
-    container.hidden = !container.querySelector(".tile:not([hidden]), [data-name]:not([hidden])");
-  }
+    function all(selector) {
+      return Array.prototype.slice.call(document.querySelectorAll(selector));
+    }
+    function read() {
+      if (items) { return; }
+      // Wall tiles are searched by their text (the organisation name); A-Z entries carry data-name,
+      // because their text also holds the type. Hiding a tile hides its list and group once empty.
+      items = all(".wall > li, [data-name]");
+      lists = all(".wall");
+      groups = all("[data-group], .letter-group");
+      names = items.map(function (el) { return normalise(el.getAttribute("data-name") || el.textContent); });
+    }
+    function normalise(text) {
+      return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    }
+    function showIfAny(container) {
+      container.hidden = !container.querySelector("li:not([hidden])");
+    }
 
-  function apply() {
-    var query = normalise(input.value.trim());
-    var shown = 0;
-    names = names || items.map(function (el) { return normalise(el.getAttribute("data-name") || el.textContent); });
-    items.forEach(function (el, i) {
-      var match = names[i].indexOf(query) !== -1;
-      el.hidden = !match;
-      if (match) { shown += 1; }
+    box.hidden = false;
+    input.addEventListener("input", function () {
+      var query = normalise(input.value.trim());
+      var shown = 0;
+      read();
+      items.forEach(function (el, i) {
+        var match = names[i].indexOf(query) !== -1;
+        el.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      lists.forEach(showIfAny);
+      groups.forEach(showIfAny);
+      empty.hidden = shown !== 0;
+      status.textContent = query ? shown + (shown === 1 ? " partner gevonden" : " partners gevonden") : "";
     });
-    lists.forEach(showIfAny);
-    groups.forEach(showIfAny);
-    empty.hidden = shown !== 0;
-    status.textContent = query ? shown + (shown === 1 ? " partner gevonden" : " partners gevonden") : "";
-  }
-  input.addEventListener("input", apply);
 
-  // On the full wall, the type links filter in place instead of loading another page.
-  var filters = Array.prototype.slice.call(document.querySelectorAll("[data-filter]"));
-  var typed = document.querySelectorAll("[data-group]").length > 1;
-  if (!typed) { return; }
-  filters.forEach(function (link) {
-    link.addEventListener("click", function (event) {
+    // One listener on the filter bar; it acts only on the full wall, which has several type groups.
+    var bar = document.querySelector(".wall-filter");
+    if (!bar) { return; }
+    bar.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("[data-filter]");
+      if (!link) { return; }
+      read();
+      if (groups.filter(function (group) { return group.hasAttribute("data-group"); }).length < 2) { return; }
       var type = link.getAttribute("data-filter");
       event.preventDefault();
       groups.forEach(function (group) {
         group.style.display = !type || group.getAttribute("data-group") === type ? "" : "none";
       });
-      filters.forEach(function (other) { other.removeAttribute("aria-current"); });
+      Array.prototype.forEach.call(bar.querySelectorAll("[data-filter]"), function (other) {
+        other.removeAttribute("aria-current");
+      });
       link.setAttribute("aria-current", "page");
       status.textContent = link.textContent + " getoond";
     });
-  });
+  }
 })();
