@@ -107,31 +107,25 @@ def _csv_row(row: dict) -> str:
 
 
 def write_open_data(out: Path, records: list[Record], logos: dict, today: dt.date,
-                    cache_file: Path | None = None, record_key: Callable[[Record], str] | None = None,
-                    write: Callable[[Path, bytes], object] | None = None) -> None:
+                    cache_file: Path | None = None, write: Callable[[Path, bytes], object] | None = None) -> None:
     """partners.json and partners.csv, safe to open in a spreadsheet.
 
-    With `cache_file`, each row's JSON and CSV text is kept, keyed by the row's values, so a
-    rebuild encodes only the rows that changed. With `record_key` as well (a digest of the whole
-    record: records.record_digest), a row is keyed by that, its logo URL and whether it is active
-    (all a row is made of), and only the rows that changed are made at all. `write(path, bytes)`
-    replaces write_if_changed (the build hands the files to its writer threads).
+    With `cache_file`, each row's JSON and CSV text is kept, keyed by the record's digest, its
+    logo URL and whether it is active (all a row is made of), so a rebuild makes only the rows
+    that changed. `write(path, bytes)` replaces write_if_changed (the build hands the files to its
+    writer threads).
     """
+    from .records import record_digest  # not at module level: the form handler's CLI imports this module
     write = write or write_if_changed
     cache = _load_fragments(cache_file) if cache_file else {}
     fresh: dict[str, tuple[str | None, str]] = {}
     pieces = []
     for r in sorted(records, key=lambda r: r.slug):
         logo = logos.get(r.slug)
-        row = None
-        if record_key is not None:
-            key = f"{record_key(r)} {r.is_active(today)} {logo.url if logo else ''}"
-        else:
-            row = _partner_row(r, logo, today)
-            key = repr(row)  # the row's names, values and their order: all its text depends on
+        key = f"{record_digest(r)} {r.is_active(today)} {logo.url if logo else ''}"
         fragments = cache.get(key) or fresh.get(key)
         if fragments is None:
-            row = row or _partner_row(r, logo, today)
+            row = _partner_row(r, logo, today)
             fragments = (_json_row(row), _csv_row(row))
         fresh[key] = fragments
         pieces.append(fragments)

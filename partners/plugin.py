@@ -143,7 +143,6 @@ class PartnerGenerator(Generator):
         out.mkdir(parents=True, exist_ok=True)
         writes = build_writes()
         export.write_open_data(out, self.records, self.logos, today, cache_file=cache_dir / "open-data.pickle",
-                               record_key=record_digest,
                                write=lambda path, data: writes.submit(write_with_gz, str(path), data))
         self._write_wall_pages(writer, out)
         self._write_partner_pages(writer, out)

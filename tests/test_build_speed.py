@@ -308,8 +308,6 @@ def test_open_data_rows_keyed_by_record_digest_give_the_same_bytes(tmp_path):
     import dataclasses
     import datetime as dt
 
-    from partners.records import record_digest
-
     content = tmp_path / "content"
     write_synthetic(content, 25)
     records, _ = load_records(content)
@@ -320,7 +318,7 @@ def test_open_data_rows_keyed_by_record_digest_give_the_same_bytes(tmp_path):
             records[3] = dataclasses.replace(records[3], summary="=SOM(1;2)", until=dt.date(2026, 1, 1))
         plain, keyed = tmp_path / f"plain{step}", tmp_path / f"keyed{step}"
         export.write_open_data(plain, records, {}, today)
-        export.write_open_data(keyed, records, {}, today, cache_file=cache, record_key=record_digest)
+        export.write_open_data(keyed, records, {}, today, cache_file=cache)
         for name in ("partners.json", "partners.csv"):
             assert (plain / name).read_bytes() == (keyed / name).read_bytes()
     assert "'=SOM(1;2)" in (tmp_path / "keyed2" / "partners.csv").read_text(encoding="utf-8-sig")
