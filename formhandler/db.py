@@ -142,12 +142,12 @@ def close_session(_exc=None) -> None:
             logger.warning("database session could not be closed cleanly", exc_info=True)
 
 
-db_cli = AppGroup("db", help="Database schema commands.")
+db_cli = AppGroup("db", help="Het databaseschema.")
 
 
 @db_cli.command("upgrade")
 def upgrade_command():
-    """Create or upgrade the schema to the newest version."""
+    """Maak het databaseschema aan of werk het bij tot de nieuwste versie."""
     engine = current_app.extensions["formhandler.engine"]
     upgrade(engine)
     current, _ = schema_status(engine)

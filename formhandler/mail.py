@@ -330,13 +330,13 @@ def status(session: Session) -> dict[str, int]:
     }
 
 
-mail_cli = AppGroup("mail", help="Outbox commands: send waiting mail, show counts.")
+mail_cli = AppGroup("mail", help="De uitgaande post: wachtende mail versturen, aantallen tonen.")
 
 
 @mail_cli.command("send")
 @click.option("--limit", default=100, show_default=True, help="Hoogstens zoveel berichten per keer.")
 def send_command(limit: int):
-    """Send every waiting message that is due (run it every minute from cron or a systemd timer)."""
+    """Verstuur elk wachtend bericht dat aan de beurt is (elke minuut, vanuit cron of een systemd-timer)."""
     try:
         with current_app.extensions["formhandler.sessionmaker"]() as session:
             sent, failed = send_pending(session, limit=limit)
@@ -347,7 +347,7 @@ def send_command(limit: int):
 
 @mail_cli.command("status")
 def status_command():
-    """Show how many messages wait, were sent, or wait after a failed attempt."""
+    """Toon hoeveel berichten wachten, verstuurd zijn of wachten na een mislukte poging."""
     with current_app.extensions["formhandler.sessionmaker"]() as session:
         counts = status(session)
     click.echo(f"wachtend: {counts['wachtend']}, verstuurd: {counts['verstuurd']}, "
