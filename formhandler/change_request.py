@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from partners.records import load_records
 from partners.schema import LOGO_MAX_BYTES
 
-from . import csrf, mail, queue
+from . import csrf, mail, mail_texts, queue
 from .change_forms import ChangeRequestForm
 from .db import UNAVAILABLE_ERRORS
 from .forms import started_token
@@ -98,7 +98,7 @@ def store(form: ChangeRequestForm, state: str = "nieuw", reason: str = ""):
     if reason:
         data["suspect_reasons"] = [f"automatisch herkend: {reason}"]
     try:
-        item_id, created = queue.submit(data, form.checked_logo, state=state, mails=mail.build_mails)
+        item_id, created = queue.submit(data, form.checked_logo, state=state, mails=mail_texts.build_mails)
     except UNAVAILABLE_ERRORS as exc:
         logger.error("change request not stored, database unavailable: %s", type(exc).__name__)
         if reason:

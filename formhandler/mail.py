@@ -21,10 +21,9 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from partners.schema import TYPE_SINGULAR
-
 from .db import UNAVAILABLE_ERRORS
-from .models import OutboxMessage, Submission, utcnow
+from .mail_texts import one_line
+from .models import OutboxMessage, utcnow
 
 logger = logging.getLogger(__name__)
 # partners imports Pelican, whose logger class silently drops a message seen before; keep every one.
@@ -40,104 +39,6 @@ _ADDRESS = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
 
 class Unreachable(Exception):
     """The mail server cannot be reached: every further message of this run is deferred."""
-
-
-def build_mails(item) -> list[OutboxMessage]:
-    """The confirmation to the sender and the notice to the bureau for a new (flushed) queue item."""
-    if item.state == "spam":  # never mail an address a bot typed in
-        return []
-    name = _one_line(item.organisation_name)
-    if item.kind == "wijziging":
-        return [
-            OutboxMessage(to_addr=item.email, subject=f"Bevestiging van uw wijziging voor {name}"[:200],
-                          body=_change_confirmation(name, item.id)),
-            OutboxMessage(to_addr=current_app.config["NOTIFY_TO"], subject=f"Nieuwe wijziging: {name}"[:200],
-                          body=_change_notice(item, name)),
-        ]
-    return [
-        OutboxMessage(to_addr=item.email, subject="Bevestiging van uw aanmelding bij Alliantie Nederland Rookvrij!",
-                      body=_confirmation(name, item.id)),
-        OutboxMessage(to_addr=current_app.config["NOTIFY_TO"], subject=f"Nieuwe aanmelding: {name}"[:200],
-                      body=_notice(item, name)),
-    ]
-
-
-def _confirmation(name: str, item_id: int) -> str:
-    notify_to = current_app.config["NOTIFY_TO"]
-    return f"""Goedendag,
-
-Hartelijk dank voor de aanmelding van {name} als partner van Alliantie Nederland Rookvrij!
-Wij hebben uw aanmelding goed ontvangen onder nummer #{item_id}.
-
-Wat gebeurt er nu?
-1. Het Alliantiebureau neemt contact met u op.
-2. Samen bekijken we of uw organisatie voldoet aan de criteria voor het partnerschap.
-3. Daarna sturen wij u de stukken voor het partnerschap.
-4. U stuurt de getekende overeenkomst naar ons terug.
-5. Dan is het partnerschap definitief.
-6. Wij stellen nieuwe partners voor in de Alliantieraad en in onze nieuwsbrief.
-
-Heeft u een vraag? Mail dan naar {notify_to} en noem nummer #{item_id}.
-
-U krijgt dit bericht omdat dit e-mailadres is ingevuld op het aanmeldformulier van onze website.
-Heeft u zich niet aangemeld? Laat het ons dan weten, dan verwijderen wij de gegevens.
-
-Met vriendelijke groet,
-Het Alliantiebureau van Alliantie Nederland Rookvrij!
-"""
-
-
-def _notice(item: Submission, name: str) -> str:
-    # Minimal on purpose: contact details stay in the admin, behind a login.
-    kind = TYPE_SINGULAR.get(item.organisation_type, item.organisation_type)
-    return f"""Er is een nieuwe aanmelding binnengekomen (#{item.id}).
-
-Organisatie: {name}
-Soort: {kind}
-Plaats: {_one_line(item.city) or "niet ingevuld"}
-
-Bekijk en behandel de aanmelding in het beheer: /beheer/{item.id}
-"""
-
-
-# What a change request asks for, by the record field it would change.
-CHANGE_LABELS = {"Title": "naam", "Website": "website", "Logo": "logo", "Summary": "samenvatting",
-                 "Until": "einde van het partnerschap"}
-
-
-def _change_confirmation(name: str, item_id: int) -> str:
-    notify_to = current_app.config["NOTIFY_TO"]
-    return f"""Goedendag,
-
-Wij hebben uw verzoek ontvangen om de gegevens van {name} op de website van
-Alliantie Nederland Rookvrij! te wijzigen. Het heeft nummer #{item_id}.
-
-Het Alliantiebureau bekijkt uw verzoek. Is er iets onduidelijk, dan nemen wij contact met u op.
-Na goedkeuring passen wij de partnerpagina aan.
-
-Heeft u een vraag? Mail dan naar {notify_to} en noem nummer #{item_id}.
-
-U krijgt dit bericht omdat dit e-mailadres is ingevuld op het wijzigingsformulier van onze website.
-Heeft u dit verzoek niet gedaan? Laat het ons dan weten.
-
-Met vriendelijke groet,
-Het Alliantiebureau van Alliantie Nederland Rookvrij!
-"""
-
-
-def _change_notice(item, name: str) -> str:
-    asked = ", ".join(CHANGE_LABELS.get(key, key) for key in (item.requested or {})) or "niets aangegeven"
-    return f"""Er is een wijzigingsverzoek binnengekomen (#{item.id}).
-
-Partner: {name}
-Gevraagd: {asked}
-
-Bekijk en behandel het verzoek in het beheer: /beheer/{item.id}
-"""
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
 
 
 def scrub(error: BaseException | str) -> str:
@@ -162,7 +63,7 @@ def to_email(row: OutboxMessage, config) -> EmailMessage:
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = row.to_addr
-    message["Subject"] = _one_line(row.subject)
+    message["Subject"] = one_line(row.subject)
     message["Date"] = format_datetime(_utc(row.created_at))
     message["Message-ID"] = message_id(row, config)
     message.set_content(row.body, charset="utf-8")

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from partners.criteria import COMPANY_ACKNOWLEDGEMENT, CONDITIONAL, CRITERIA, CRITERIA_HASH
 from partners.schema import CONTRIBUTIONS, LOGO_MAX_BYTES
 
-from . import csrf, mail, queue
+from . import csrf, mail, mail_texts, queue
 from .db import UNAVAILABLE_ERRORS
 from .form_views import (CSRF_MESSAGE, UNAVAILABLE_MESSAGE, anchor, aria, bot_reason, invalid_attr,
                          invalid_fields)
@@ -91,7 +91,7 @@ def submit():
     # criteria_accepted_at and privacy_consent_at default to the moment of storing; passing them
     # here would put a timestamp in the fingerprint and break duplicate detection.
     try:
-        item_id, created = queue.submit(data, form.checked_logo, mails=mail.build_mails)
+        item_id, created = queue.submit(data, form.checked_logo, mails=mail_texts.build_mails)
     except UNAVAILABLE_ERRORS as exc:
         logger.error("registration not stored, database unavailable: %s", type(exc).__name__)
         return render_form(form, status=503, notice=UNAVAILABLE_MESSAGE)

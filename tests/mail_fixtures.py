@@ -1,4 +1,5 @@
-"""A real SMTP server on loopback (aiosmtpd) that records what it receives; import the fixtures you need.
+"""A real SMTP server on loopback (aiosmtpd) that records what it receives, and queue items with their
+mails; import what you need.
 
     from tests.mail_fixtures import mail_server, smtp_settings  # noqa: F401
 
@@ -16,7 +17,10 @@ import time
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 
+from formhandler import mail_texts, queue
+from formhandler.models import OutboxMessage
 from tests.pg import free_port
 
 
@@ -96,3 +100,39 @@ def smtp_settings(server: MailServer) -> dict:
     """App settings that send mail over SMTP to `server`."""
     return {"MAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": server.port, "SMTP_TIMEOUT": 5,
             "MAIL_FROM": "Alliantie Nederland Rookvrij! <noreply@example.org>"}
+
+
+# --- queue items with their mails -----------------------------------------------------------
+
+APPLICANT = "j.jansen@voorbeeld.nl"
+PHONE = "0612345678"
+MOTIVATION = "Wij willen graag bijdragen aan een rookvrije generatie."
+
+
+def submission_data(n: int = 0, **overrides) -> dict:
+    """A valid value for every required Submission column (plus the optional personal ones)."""
+    data = dict(
+        organisation_name=f"Stichting Rookvrij Voorbeeld {n}", organisation_type="maatschappelijke-organisatie",
+        website="https://www.voorbeeld.nl", city="Utrecht", contact_name="Jan Jansen", contact_role="Directeur",
+        email=APPLICANT, phone=PHONE, offers_stop_support=False, criteria=["missie", "bijdrage"],
+        criteria_hash="a" * 64, contributions=["kennis"], contribution_text="Wij delen kennis.",
+        motivation=MOTIVATION,
+    )
+    return {**data, **overrides}
+
+
+def session_of(app):
+    return app.extensions["formhandler.sessionmaker"]()
+
+
+def submit(app, n: int = 0, **overrides) -> int:
+    """Store one submission with its mails, as the registration view does; its id."""
+    with app.app_context(), session_of(app) as session:
+        item, created = queue.add_submission(session, submission_data(n, **overrides), None, mails=mail_texts.build_mails)
+        assert created
+        return item.id
+
+
+def outbox(app) -> list[OutboxMessage]:
+    with session_of(app) as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))

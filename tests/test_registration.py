@@ -14,7 +14,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
-from formhandler import create_app, mail, queue
+from formhandler import create_app, mail, mail_texts, queue
 from formhandler.models import OutboxMessage, Submission
 from partners.criteria import CRITERIA, CRITERIA_HASH
 
@@ -78,7 +78,7 @@ def outbox_mails(monkeypatch):
     """Make build_mails queue one message per submission, so 'no mail for spam' can fail."""
     def build(item):
         return [OutboxMessage(to_addr="bureau@example.org", subject="Nieuwe aanmelding", body="Nieuw.")]
-    monkeypatch.setattr(mail, "build_mails", build)
+    monkeypatch.setattr(mail_texts, "build_mails", build)
 
 
 def test_form_shows_every_public_field(client):
