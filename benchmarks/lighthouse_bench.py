@@ -135,9 +135,10 @@ def scores_of(report: dict) -> dict:
     return scores
 
 
-def lighthouse_retry(binary: Path, url: str, keep: Path | None = None, attempts: int = 2) -> dict:
-    """lighthouse(), tried again once: on a busy machine Lighthouse now and then loses the trace
-    (NO_NAVSTART, "Please run Lighthouse again")."""
+def lighthouse_retry(binary: Path, url: str, keep: Path | None = None, attempts: int = 3) -> dict:
+    """lighthouse(), tried up to three times: Lighthouse 12 now and then loses the trace on a busy
+    machine or with a newer Chromium (NO_NAVSTART, "Please run Lighthouse again"); once it lost it
+    twice in a row with Chromium 156."""
     for attempt in range(1, attempts + 1):
         try:
             return lighthouse(binary, url, keep)
