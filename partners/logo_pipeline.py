@@ -12,7 +12,6 @@ import io
 import os
 import pickle
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -32,7 +31,6 @@ RACY_NS = 2_000_000_000
 # SVG is a few hundred bytes), until the inline files together reach INLINE_BUDGET.
 INLINE_MAX = 4096
 INLINE_BUDGET = 16 * 1024 * 1024
-_TEXT_ELEMENTS = frozenset({"text", "tspan", "textPath", "style", "title", "desc"})
 _FORMATS = {".png": "PNG", ".jpg": "JPEG", ".webp": "WEBP"}
 
 
@@ -46,19 +44,6 @@ class WallLogo:
     file_name: str
     srcset: str = ""  # fallback format, "url 1x, url 2x"; empty for SVG
     webp_srcset: str = ""  # empty when the source is SVG or already WebP
-
-
-def minify_svg(data: bytes) -> bytes:
-    """Drop whitespace-only text between tags, except inside text-bearing elements where it shows."""
-    root = ET.fromstring(data)
-    for parent in root.iter():
-        keep = parent.tag.rsplit("}", 1)[-1] in _TEXT_ELEMENTS
-        if not keep and parent.text is not None and not parent.text.strip():
-            parent.text = None
-        for child in parent:
-            if not keep and child.tail is not None and not child.tail.strip():
-                child.tail = None
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
 def variant_sizes(width: int, height: int) -> list[tuple[float, int, int]]:
@@ -98,7 +83,7 @@ def derive(source: bytes, filename: str) -> tuple[dict, dict[str, bytes]]:
     logo = check_logo(source, filename)
     if logo.kind == "svg":
         meta = {"ext": ".svg", "width": logo.width, "height": logo.height, "variants": [[1.0, "logo.svg", None]]}
-        return meta, {"logo.svg": minify_svg(logo.data)}
+        return meta, {"logo.svg": logo.data}  # check_logo already minified it
     from PIL import Image
 
     ext = logo.extension

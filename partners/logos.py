@@ -21,6 +21,8 @@ _DROP_ELEMENTS = frozenset(
     {"script", "foreignObject", "image", "animate", "set", "animateMotion",
      "animateTransform", "animateColor", "iframe", "audio", "video", "use-external"}
 )
+# Elements whose text is shown or read (CSS in <style>): their whitespace stays as written.
+_TEXT_ELEMENTS = frozenset({"text", "tspan", "textPath", "style", "title", "desc"})
 _MIME = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 _EXT = {"svg": ".svg", "png": ".png", "jpeg": ".jpg", "webp": ".webp"}
 _LENGTH_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
@@ -177,11 +179,20 @@ def _local(tag: str) -> str:
 
 
 def _strip(element: ET.Element) -> None:
-    """Remove dangerous children and attributes in place, recursively."""
+    """Remove dangerous children and attributes in place, recursively; drop layout whitespace too.
+
+    Whitespace-only text between tags goes (the SVG is then minified in this one pass, not parsed
+    a second time), except inside the elements where it shows or matters (_TEXT_ELEMENTS).
+    """
+    keep_space = _local(element.tag) in _TEXT_ELEMENTS
+    if not keep_space and element.text is not None and not element.text.strip():
+        element.text = None
     for child in list(element):
         if not isinstance(child.tag, str) or _local(child.tag) in _DROP_ELEMENTS:
             element.remove(child)
             continue
+        if not keep_space and child.tail is not None and not child.tail.strip():
+            child.tail = None
         _strip(child)
     for name in list(element.attrib):
         local = _local(name).lower()

@@ -7,7 +7,7 @@ import time
 import pytest
 from PIL import Image
 
-from partners.logo_pipeline import LogoPipeline, minify_svg, variant_sizes
+from partners.logo_pipeline import LogoPipeline, variant_sizes
 from partners.schema import Record
 
 from .test_build import tags
@@ -88,11 +88,6 @@ def test_svg_is_minified_and_stays_sanitised(pipeline):
     assert b"<script" not in data and b"onclick" not in data
     assert b">Rook <" in data and b"</tspan> nu<" in data  # spaces inside text are kept
     assert (logo.width, logo.height, logo.srcset, logo.webp_srcset) == (200, 80, "", "")
-
-
-def test_minify_svg_keeps_whitespace_in_text_elements():
-    svg = b'<svg xmlns="http://www.w3.org/2000/svg"> <g> <title> Logo </title> </g> </svg>'
-    assert minify_svg(svg) == b'<svg xmlns="http://www.w3.org/2000/svg"><g><title> Logo </title></g></svg>'
 
 
 def noise(size: tuple[int, int], seed: int = 1) -> bytes:

@@ -56,6 +56,21 @@ def test_good_svg_keeps_its_drawing_and_size():
 
 
 @pytest.mark.parametrize(
+    ("svg", "cleaned"),
+    [
+        (b'<svg xmlns="http://www.w3.org/2000/svg">\n  <g>\n    <rect width="2"/>\n  </g>\n</svg>\n',
+         b'<svg xmlns="http://www.w3.org/2000/svg"><g><rect width="2" /></g></svg>'),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"> <g> <title> Logo </title> </g> </svg>',
+         b'<svg xmlns="http://www.w3.org/2000/svg"><g><title> Logo </title></g></svg>'),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><text> <tspan>Rook</tspan> vrij </text></svg>',
+         b'<svg xmlns="http://www.w3.org/2000/svg"><text> <tspan>Rook</tspan> vrij </text></svg>'),
+    ],
+)
+def test_svg_loses_layout_whitespace_but_not_the_spaces_in_its_text(svg, cleaned):
+    assert check_logo(svg, "logo.svg").data == cleaned
+
+
+@pytest.mark.parametrize(
     ("name", "reason"),
     [
         ("bomb-20000x20000.png", "te groot om veilig te openen"),
