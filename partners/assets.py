@@ -53,7 +53,7 @@ MINIFIERS = {".css": minify_css, ".js": minify_js}
 
 def publish_static(static_dir: Path, target_dir: Path) -> int:
     """Copy the theme's static files into the output, minified, skipping files whose bytes are unchanged."""
-    from .writer import write_if_changed
+    from .write_worker import write_if_changed
 
     written = 0
     for source in sorted(p for p in static_dir.rglob("*") if p.is_file()):

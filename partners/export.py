@@ -15,6 +15,7 @@ from json.encoder import encode_basestring as _encode_string  # the C function j
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from . import write_worker
 from .schema import Record
 
 CSV_COLUMNS = ("slug", "title", "type", "website", "since", "until", "summary", "sector", "contributions", "url", "logo")
@@ -44,14 +45,9 @@ def _partner_row(r: Record, logo, today: dt.date) -> dict:
 
 
 def write_if_changed(path: Path, data: bytes) -> None:
-    """Write only when the bytes differ, so unchanged files keep their timestamps."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
+    """Write only when the bytes differ, so unchanged files keep their timestamps; make the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_worker.write_if_changed(os.fspath(path), data)
 
 
 _CONSTANTS = {True: "true", False: "false", None: "null"}
@@ -113,7 +109,7 @@ def write_open_data(out: Path, records: list[Record], logos: dict, today: dt.dat
     With `cache_file`, each row's JSON and CSV text is kept, keyed by the record's digest, its
     logo URL and whether it is active (all a row is made of), so a rebuild makes only the rows
     that changed. `write(path, bytes)` replaces write_if_changed (the build hands the files to its
-    writer threads).
+    writing helper).
     """
     from .records import record_digest  # not at module level: the form handler's CLI imports this module
     write = write or write_if_changed

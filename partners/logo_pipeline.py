@@ -12,11 +12,15 @@ import io
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .logos import check_logo, fit_box
 from .schema import Record
+
+if TYPE_CHECKING:
+    from .write_worker import BackgroundWrites
 
 OUTPUT_DIR = "logos"
 TILE_BOX = (200, 100)  # CSS pixels of a wall tile's logo area
@@ -276,13 +280,13 @@ class LogoPipeline:
                         self._blob(digest, variant).unlink(missing_ok=True)
         self._index = entries
 
-    def write(self, output_path: Path, submit: Callable | None = None) -> None:
+    def write(self, output_path: Path, background: BackgroundWrites | None = None) -> None:
         """Write the logo files, skipping those already present with the same bytes; drop the rest.
 
-        With `submit` (a BackgroundWrites.submit), the files are written on its worker threads.
+        With `background` (the build's BackgroundWrites), the helper process writes them.
         """
         from .compress import MIN_BYTES, wants_gz, write_gz
-        from .writer import write_with_gz
+        from .write_worker import write_with_gz
 
         folder = output_path / OUTPUT_DIR
         folder.mkdir(parents=True, exist_ok=True)
@@ -299,13 +303,13 @@ class LogoPipeline:
                     present[old.name] = old.stat().st_size
                 else:
                     zipped.add(old.name)
-        run = submit or (lambda function, *args: function(*args))
+        write, write_only_gz = (background.write, background.write_gz) if background else (write_with_gz, write_gz)
         for name in self.outputs:
             size = self.outputs.size(name)
             target = f"{folder}/{name}"
             if present.get(name) == size:
                 # the name carries the content hash: same name and size means same bytes
                 if size >= MIN_BYTES and wants_gz(name) and f"{name}.gz" not in zipped:
-                    run(write_gz, target, self.outputs[name])  # this folder's .gz files are made here
+                    write_only_gz(target, self.outputs[name])  # this folder's .gz files are made here
                 continue
-            run(write_with_gz, target, self.outputs[name])
+            write(target, self.outputs[name])

@@ -26,7 +26,7 @@ from .logo_pipeline import OUTPUT_DIR as LOGO_DIR
 from .logo_pipeline import LogoPipeline
 from .page_cache import PageCache
 from .records import RecordError, load_records, record_digest, wall_order
-from .writer import SameBytesWriter, build_writes, finish_build, start_build, write_with_gz
+from .writer import SameBytesWriter, build_writes, finish_build, start_build
 
 logger = logging.getLogger(__name__)
 
@@ -65,19 +65,6 @@ def _collector_paused():
             gc.enable()
 
 
-def make_page_folders(out: Path, slugs: list[str]) -> int:
-    """Create the folder of every partner page that does not have one yet; return how many."""
-    base = out / WALL_URL
-    base.mkdir(parents=True, exist_ok=True)
-    existing = set(os.listdir(base))
-    made = 0
-    for slug in slugs:
-        if slug not in existing:
-            os.makedirs(base / slug, exist_ok=True)
-            made += 1
-    return made
-
-
 class PartnerGenerator(Generator):
     """Reads content/partners/*.md and writes every partner-derived file."""
 
@@ -95,19 +82,19 @@ class PartnerGenerator(Generator):
             for problem in problems:
                 logger.error("partners: %s", problem)
             raise RecordError(problems)
-        # From here on the records are valid, and output work can start on the writer threads
-        # while this thread goes on: the page folders first (a new folder is slow on some disks),
-        # then the logo files as soon as they are known.
+        # From here on the records are valid, and output work can start in the writing helper
+        # while this process goes on: the page folders first (a new folder is slow on some
+        # disks), then the logo files as soon as they are known.
         out = Path(self.output_path)
         background = start_build()
-        background.submit(make_page_folders, out, [r.slug for r in records])
+        background.make_folders(os.fspath(out / WALL_URL), [r.slug for r in records])
         today = build_date(self.settings)
         pipeline = LogoPipeline(content, cache_dir / "logos")
         try:
             tiles = {r.slug: pipeline.process(r) for r in records if r.logo}
         finally:
             pipeline.save()  # what was derived stays derived, even when a later logo fails
-        background.submit(pipeline.write, out)  # its folder listing and writes, off this thread
+        pipeline.write(out, background)
         wall = wall_order(records, today)
         ended = sorted((r for r in records if not r.is_active(today)), key=lambda r: r.until, reverse=True)
         self.logos = tiles
@@ -138,12 +125,12 @@ class PartnerGenerator(Generator):
         out = Path(self.output_path)
         cache_dir = Path(self.settings.get("CACHE_PATH", ".cache"))
         today = self.context["build_today"]
-        # Open data first: its two files and their .gz are written on the writer threads while
-        # the pages render here.
+        # Open data first: its two files and their .gz are written by the helper while the
+        # pages render here.
         out.mkdir(parents=True, exist_ok=True)
         writes = build_writes()
         export.write_open_data(out, self.records, self.logos, today, cache_file=cache_dir / "open-data.pickle",
-                               write=lambda path, data: writes.submit(write_with_gz, str(path), data))
+                               write=lambda path, data: writes.write(os.fspath(path), data))
         self._write_wall_pages(writer, out)
         self._write_partner_pages(writer, out)
         site_url = self.context["public_site_url"]

@@ -20,37 +20,80 @@ from partners.compress import MIN_BYTES, compress_tree, write_gz
 from partners.markup import SafeMarkdownExtension
 from partners.records import _reader, load_records, read_record
 from partners.validate import _BIDI_CONTROLS, InvalidValue, clean_line
-from partners.writer import BackgroundWrites, write_if_changed, write_with_gz
+from partners.write_worker import BackgroundWrites, write_with_gz
 
 from .conftest import ROOT, run_pelican
 
 PAGE = ("<p>" + "Rookvrije generatie. " * 40 + "</p>").encode()
 
 
-# --- writing on worker threads ---------------------------------------------------------------
+# --- writing in the helper process ---------------------------------------------------------
 
-def test_background_writes_give_the_same_bytes_as_writing_in_line(tmp_path):
+@pytest.mark.parametrize("inline_files", [0, 40, 1000], ids=["helper", "both", "here"])
+def test_background_writes_give_the_same_bytes_as_writing_in_line(tmp_path, inline_files):
     pages = {f"p{i}.html": PAGE + str(i).encode() * i for i in range(300)}
-    (tmp_path / "threads").mkdir()
     (tmp_path / "direct").mkdir()
-    background = BackgroundWrites(max_pending=16)
+    background = BackgroundWrites(inline_files=inline_files)
+    background.make_folders(str(tmp_path), ["helper"])
     for name, data in pages.items():
-        background.submit(write_with_gz, str(tmp_path / "threads" / name), data)
+        background.write(str(tmp_path / "helper" / name), data)
         write_with_gz(str(tmp_path / "direct" / name), data)
     assert background.drain() == len(pages)
+    assert (background._process is None) == (inline_files > len(pages))
     background.close()
     direct = {p.name: p.read_bytes() for p in (tmp_path / "direct").iterdir()}
-    threads = {p.name: p.read_bytes() for p in (tmp_path / "threads").iterdir()}
-    assert direct == threads and len(direct) == 2 * len(pages)
-    assert gzip.decompress(threads["p7.html.gz"]) == pages["p7.html"]
+    helper = {p.name: p.read_bytes() for p in (tmp_path / "helper").iterdir()}
+    assert direct == helper and len(direct) == 2 * len(pages)
+    assert gzip.decompress(helper["p7.html.gz"]) == pages["p7.html"]
 
 
-def test_a_failed_background_write_is_raised_by_drain(tmp_path):
-    background = BackgroundWrites()
-    background.submit(write_if_changed, str(tmp_path / "missing-folder" / "x.html"), b"x")
-    with pytest.raises(FileNotFoundError):
-        background.drain()
+@pytest.mark.parametrize("inline_files", [0, 7])
+def test_a_second_write_to_one_file_lands_last(tmp_path, inline_files):
+    background = BackgroundWrites(inline_files=inline_files)
+    target = str(tmp_path / "page.html")
+    for version in range(20):
+        background.write(target, PAGE + str(version).encode())
     background.close()
+    assert (tmp_path / "page.html").read_bytes() == PAGE + b"19"
+    assert gzip.decompress((tmp_path / "page.html.gz").read_bytes()) == PAGE + b"19"
+
+
+@pytest.mark.parametrize("inline_files", [0, 1000], ids=["helper", "here"])
+@pytest.mark.parametrize("path, error", [("missing-folder/x.html", FileNotFoundError),
+                                         ("", IsADirectoryError)])
+def test_a_failed_background_write_is_raised_by_drain(tmp_path, path, error, inline_files):
+    background = BackgroundWrites(inline_files=inline_files)
+    background.write(str(tmp_path / "ok.html"), PAGE)
+    background.write(str(tmp_path / path) if path else str(tmp_path), b"x")
+    with pytest.raises(error):
+        background.drain()
+    assert background.drain() == 0, "a failure is reported once; the helper goes on"
+    background.write(str(tmp_path / "after.html"), PAGE)
+    assert background.drain() == 1
+    background.close()
+    assert (tmp_path / "ok.html").read_bytes() == PAGE
+
+
+def test_the_helper_ends_with_the_build(tmp_path):
+    background = BackgroundWrites(inline_files=0)
+    background.write(str(tmp_path / "a.html"), PAGE)
+    process = background._process
+    background.close()
+    assert process.poll() == 0 and background.drain() == 0
+
+
+def test_a_small_rebuild_starts_no_helper(tmp_path):
+    background = BackgroundWrites()
+    background.make_folders(str(tmp_path / "partners"), ["a", "b"])
+    for name in ("a", "b"):
+        background.write(str(tmp_path / "partners" / name / "index.html"), PAGE)
+    assert background.drain() == 2 and background._process is None
+    background.make_folders(str(tmp_path / "partners"), [f"p{i}" for i in range(100)])  # a new site
+    assert background._process is not None
+    background.write(str(tmp_path / "partners" / "p99" / "index.html"), PAGE)
+    assert background.drain() == 1
+    background.close()
+    assert len(list((tmp_path / "partners").iterdir())) == 102
 
 
 def test_write_gz_follows_the_sweep_rules(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 from partners.assets import minify_css, minify_js
 from partners.compress import compress_tree, gzip_bytes
-from partners.writer import write_if_changed
+from partners.write_worker import write_if_changed
 
 TEXT = "<p>" + "Rookvrije generatie. " * 40 + "</p>"
 

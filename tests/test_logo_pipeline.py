@@ -177,19 +177,19 @@ def test_incomplete_cache_entry_is_derived_again(pipeline):
 
 
 def test_background_write_gives_the_same_files(pipeline, tmp_path):
-    from partners.writer import BackgroundWrites
+    from partners.write_worker import BackgroundWrites
 
     records = [add_logo(pipeline, f"l{i}.svg", ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10">'
                                                  + "<rect/>" * (i * 20) + "</svg>").encode()) for i in range(6)]
     for rec in records:
         pipeline.process(rec)
     pipeline.write(tmp_path / "direct")
-    background = BackgroundWrites()
-    pipeline.write(tmp_path / "threads", submit=background.submit)
+    background = BackgroundWrites(inline_files=0)
+    pipeline.write(tmp_path / "helper", background)
     background.close()
     direct = {p.name: p.read_bytes() for p in (tmp_path / "direct" / "logos").iterdir()}
-    threads = {p.name: p.read_bytes() for p in (tmp_path / "threads" / "logos").iterdir()}
-    assert direct == threads and any(name.endswith(".svg.gz") for name in direct)
+    helper = {p.name: p.read_bytes() for p in (tmp_path / "helper" / "logos").iterdir()}
+    assert direct == helper and any(name.endswith(".svg.gz") for name in direct)
 
 
 def test_write_keeps_current_files_and_their_gz_and_drops_stale_ones(pipeline, tmp_path):
