@@ -68,7 +68,7 @@ class PageCache:
     def save(self) -> None:
         """Keep only the pages of this build, so a removed partner is not remembered.
 
-        The writer writes on worker threads: wait for it first, so a page is only remembered as
+        The writing helper may still be busy: wait for it first, so a page is only remembered as
         rendered once it is on disk (a failed write raises here and nothing is saved).
         """
         from .writer import wait_for_writes

@@ -11,7 +11,9 @@ standard library, so the helper starts in a few tens of milliseconds.
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from .compress import write_gz
 
+logger = logging.getLogger(__name__)
 _FRAME = struct.Struct("<cII")  # operation, length of the path, length of the data
 _REPLY = struct.Struct("<II")  # files written, length of the error text
 _WRITE, _WRITE_GZ, _FOLDERS, _SYNC = b"w", b"g", b"d", b"s"
@@ -234,7 +237,13 @@ class BackgroundWrites:
 
     def _run(self, operation: bytes, path: str, data: bytes, files: int) -> None:
         with self._lock:
-            if self._process is None and files <= self._inline_left:
+            if self._process is None and files > self._inline_left:
+                try:
+                    self._process = _start()
+                except OSError as exc:  # no interpreter to start (an embedded Python): write here
+                    logger.warning("partners: geen schrijfproces (%s); de build schrijft zelf", exc)
+                    self._inline_left = float("inf")
+            if self._process is None:
                 self._inline_left -= files
                 try:
                     if _OPERATIONS[operation](path, data):
@@ -245,8 +254,6 @@ class BackgroundWrites:
             self._send_locked(operation, path, data)
 
     def _send_locked(self, operation: bytes, path: str, data: bytes) -> None:
-        if self._process is None:
-            self._process = _start()
         encoded = path.encode()
         try:
             self._process.stdin.write(_FRAME.pack(operation, len(encoded), len(data)) + encoded)
@@ -254,13 +261,25 @@ class BackgroundWrites:
             if operation == _SYNC:
                 self._process.stdin.flush()
         except BrokenPipeError:
-            raise RuntimeError("het schrijfproces van de build is onverwacht gestopt") from None
+            raise self._helper_lost() from None
 
     def _read(self, size: int) -> bytes:
         data = self._process.stdout.read(size)
         if len(data) < size:
-            raise RuntimeError("het schrijfproces van de build is onverwacht gestopt")
+            raise self._helper_lost()
         return data
+
+    def _helper_lost(self) -> RuntimeError:
+        """Forget a helper that ended mid-build (what it had not written is lost: the build fails)."""
+        process, self._process = self._process, None
+        process.kill()
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            try:
+                stream.close()
+            except OSError:  # the unwritten rest of the buffer
+                pass
+        return RuntimeError("het schrijfproces van de build is onverwacht gestopt")
 
 
 def _start() -> subprocess.Popen:
@@ -272,6 +291,9 @@ def _start() -> subprocess.Popen:
 
 def main() -> None:
     """Entry point of the helper process."""
+    # Ctrl-C reaches the whole process group: the build stops, closes the pipe, and this loop
+    # ends there, without a second traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     serve(sys.stdin.buffer, sys.stdout.buffer)
 
 

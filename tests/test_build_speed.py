@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import unicodedata
@@ -15,7 +16,7 @@ from pelican.readers import MarkdownReader
 from pelican.settings import DEFAULT_CONFIG
 
 from benchmarks.synthetic import write_synthetic
-from partners import export
+from partners import export, write_worker
 from partners.compress import MIN_BYTES, compress_tree, write_gz
 from partners.markup import SafeMarkdownExtension
 from partners.records import _reader, load_records, read_record
@@ -80,6 +81,42 @@ def test_the_helper_ends_with_the_build(tmp_path):
     process = background._process
     background.close()
     assert process.poll() == 0 and background.drain() == 0
+
+
+def test_a_helper_that_dies_stops_the_build_with_a_dutch_message(tmp_path):
+    background = BackgroundWrites(inline_files=0)
+    background.write(str(tmp_path / "a.html"), PAGE)
+    background._process.kill()
+    background._process.wait()
+    with pytest.raises(RuntimeError, match="schrijfproces van de build is onverwacht gestopt"):
+        for number in range(100):  # until the pipe's buffer is flushed into the closed pipe
+            background.write(str(tmp_path / f"p{number}.html"), PAGE * 20)
+        background.drain()
+    background.close()
+
+
+def test_ctrl_c_stops_the_build_not_the_helper(tmp_path):
+    """Ctrl-C reaches the whole process group; the helper ends when the build closes the pipe."""
+    background = BackgroundWrites(inline_files=0)
+    background.write(str(tmp_path / "a.html"), PAGE)
+    assert background.drain() == 1
+    os.kill(background._process.pid, signal.SIGINT)
+    background.write(str(tmp_path / "b.html"), PAGE)
+    assert background.drain() == 1
+    background.close()
+
+
+def test_without_a_helper_the_build_writes_itself(tmp_path, monkeypatch, caplog):
+    def no_interpreter():
+        raise FileNotFoundError(2, "No such file or directory", "python")
+
+    monkeypatch.setattr(write_worker, "_start", no_interpreter)
+    background = BackgroundWrites(inline_files=0)
+    for number in range(5):
+        background.write(str(tmp_path / f"p{number}.html"), PAGE)
+    assert background.drain() == 5 and background._process is None
+    assert "geen schrijfproces" in caplog.text
+    assert gzip.decompress((tmp_path / "p4.html.gz").read_bytes()) == PAGE
 
 
 def test_a_small_rebuild_starts_no_helper(tmp_path):
