@@ -6,6 +6,7 @@ the build with every problem listed as ``path:line: Field: reason``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import functools
@@ -258,8 +259,19 @@ def _bytecode_cache(folder: str):
     return FileSystemBytecodeCache(folder)
 
 
+def _freeze_at_exit() -> None:
+    """Spare the interpreter's last collections at exit (see register)."""
+    gc.freeze()
+
+
 def register():
     """Connect the plugin to Pelican's signals."""
+    # A `pelican` process ends right after its build, and the interpreter's last garbage
+    # collections would walk every record, cache entry and compiled template once more: 50-70 ms
+    # of a 0.35 s rebuild. Freezing what is alive at exit skips that walk; registered last, it
+    # runs first among the exit handlers. Reference counting still frees what it frees.
+    atexit.unregister(_freeze_at_exit)
+    atexit.register(_freeze_at_exit)
     signals.generator_init.connect(cache_templates)
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(get_writer)
