@@ -5,8 +5,9 @@ every file is a dozen system calls, and each one hands the GIL back and forth be
 writing thread and the rendering one (at 1,000 partners the thread pool made the build 0.2 s
 slower on tmpfs). A helper process has its own interpreter: the build sends it
 (operation, path, bytes) frames over a pipe, which it carries out (in order where order
-matters), and asks at the end how many files it wrote and whether one failed. This module imports nothing outside the
-standard library, so the helper starts in a few tens of milliseconds.
+matters), and asks at the end how many files it wrote and whether one failed. This module
+imports nothing outside the standard library, so the helper starts in a few tens of
+milliseconds.
 """
 
 from __future__ import annotations
