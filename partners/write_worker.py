@@ -47,7 +47,12 @@ def write_if_changed(path: str, data: bytes) -> bool:
     except OSError:
         pass  # missing: write it
     tmp = f"{path}.tmp"
-    with open(tmp, "wb") as handle:
+    try:
+        handle = open(tmp, "wb")
+    except FileNotFoundError:  # its folder is not there yet: the helper makes folders in parallel
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle = open(tmp, "wb")
+    with handle:
         handle.write(data)
     os.replace(tmp, path)
     return True
@@ -102,7 +107,7 @@ def serve(source, sink, workers: int = WORKERS) -> None:
                 sink.write(_REPLY.pack(done, len(text)) + text)
                 sink.flush()
             else:
-                batch.run(_OPERATIONS[operation], path, data, in_order=operation == _FOLDERS)
+                batch.run(_OPERATIONS[operation], path, data)
 
 
 class _Batch:
@@ -115,12 +120,12 @@ class _Batch:
         self.slots = threading.BoundedSemaphore(MAX_PENDING)
         self.done, self.error = 0, ""
 
-    def run(self, operation, path: str, data: bytes, in_order: bool) -> None:
-        """Queue one operation; a folder operation (later writes go into its folders) and a second
-        write to one path (the last one must win) run here, after what is queued."""
+    def run(self, operation, path: str, data: bytes) -> None:
+        """Queue one operation; a second one on a path already queued (the last write must win)
+        runs here, after what is queued. A write whose folder is still to come makes it itself."""
         with self.changed:
             queued = path in self.in_flight
-        if in_order or queued:
+        if queued:
             self._wait()
             self._carry_out(operation, path, data)
             return

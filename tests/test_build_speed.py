@@ -60,10 +60,11 @@ def test_a_second_write_to_one_file_lands_last(tmp_path, inline_files):
 
 
 @pytest.mark.parametrize("inline_files", [0, 1000], ids=["helper", "here"])
-@pytest.mark.parametrize("path, error", [("missing-folder/x.html", FileNotFoundError),
+@pytest.mark.parametrize("path, error", [("a-file/x.html", NotADirectoryError),
                                          ("", IsADirectoryError)])
 def test_a_failed_background_write_is_raised_by_drain(tmp_path, path, error, inline_files):
     background = BackgroundWrites(inline_files=inline_files)
+    (tmp_path / "a-file").write_bytes(b"in the way")
     background.write(str(tmp_path / "ok.html"), PAGE)
     background.write(str(tmp_path / path) if path else str(tmp_path), b"x")
     with pytest.raises(error):
@@ -117,6 +118,17 @@ def test_without_a_helper_the_build_writes_itself(tmp_path, monkeypatch, caplog)
     assert background.drain() == 5 and background._process is None
     assert "geen schrijfproces" in caplog.text
     assert gzip.decompress((tmp_path / "p4.html.gz").read_bytes()) == PAGE
+
+
+@pytest.mark.parametrize("inline_files", [0, 1000], ids=["helper", "here"])
+def test_a_write_makes_its_folder_when_it_comes_before_it(tmp_path, inline_files):
+    background = BackgroundWrites(inline_files=inline_files)
+    background.write(str(tmp_path / "partners" / "nieuw" / "index.html"), PAGE)
+    background.make_folders(str(tmp_path / "partners"), ["nieuw", "ander"])
+    assert background.drain() == 1
+    background.close()
+    assert (tmp_path / "partners" / "nieuw" / "index.html").read_bytes() == PAGE
+    assert (tmp_path / "partners" / "ander").is_dir()
 
 
 def test_a_small_rebuild_starts_no_helper(tmp_path):
