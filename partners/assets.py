@@ -61,7 +61,5 @@ def publish_static(static_dir: Path, target_dir: Path) -> int:
         minify = MINIFIERS.get(source.suffix)
         if minify:
             data = minify(data.decode("utf-8")).encode("utf-8")
-        target = target_dir / source.relative_to(static_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        written += write_if_changed(str(target), data)
+        written += write_if_changed(target_dir / source.relative_to(static_dir), data)
     return written

@@ -15,8 +15,8 @@ from json.encoder import encode_basestring as _encode_string  # the C function j
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from . import write_worker
 from .schema import Record
+from .write_worker import write_if_changed
 
 CSV_COLUMNS = ("slug", "title", "type", "website", "since", "until", "summary", "sector", "contributions", "url", "logo")
 # Cached row texts are trusted only by the exact code that wrote them.
@@ -42,12 +42,6 @@ def _partner_row(r: Record, logo, today: dt.date) -> dict:
         "contributions": list(r.contributions), "url": f"/partners/{r.slug}/",
         "logo": logo.url if logo else "",
     }
-
-
-def write_if_changed(path: Path, data: bytes) -> None:
-    """Write only when the bytes differ, so unchanged files keep their timestamps; make the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_worker.write_if_changed(os.fspath(path), data)
 
 
 _CONSTANTS = {True: "true", False: "false", None: "null"}

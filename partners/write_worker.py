@@ -37,8 +37,12 @@ MAX_PENDING = 256  # files read from the pipe and not yet written: the helper's 
 INLINE_FILES = 64  # files a build writes itself before it starts the helper (see BackgroundWrites)
 
 
-def write_if_changed(path: str, data: bytes) -> bool:
-    """Write `data` to `path` unless the file already holds exactly these bytes; True when written."""
+def write_if_changed(path: str | os.PathLike, data: bytes) -> bool:
+    """Write `data` to `path` unless the file already holds exactly these bytes; True when written.
+
+    A missing folder is made; the write goes through a temporary file, so a reader never sees half.
+    """
+    path = os.fspath(path)
     try:
         if os.path.getsize(path) == len(data):
             with open(path, "rb") as handle:
@@ -49,7 +53,7 @@ def write_if_changed(path: str, data: bytes) -> bool:
     tmp = f"{path}.tmp"
     try:
         handle = open(tmp, "wb")
-    except FileNotFoundError:  # its folder is not there yet: the helper makes folders in parallel
+    except FileNotFoundError:  # its folder is not there yet (the helper makes folders beside the writes)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         handle = open(tmp, "wb")
     with handle:
@@ -70,21 +74,11 @@ def write_with_gz(path: str, data: bytes) -> bool:
     return written
 
 
-def make_folders(base: str, names: list[str]) -> int:
-    """Create base/NAME for every name that has no folder yet; return how many were made."""
-    os.makedirs(base, exist_ok=True)
-    existing = set(os.listdir(base))
-    made = 0
-    for name in names:
-        if name not in existing:
-            os.makedirs(os.path.join(base, name), exist_ok=True)
-            made += 1
-    return made
-
-
 def _folders_frame(base: str, data: bytes) -> None:
-    """make_folders for a frame whose data is the names, one per line; folders are not counted as files."""
-    make_folders(base, data.decode().split("\n") if data else [])
+    """Make base/NAME for each name in the frame, one per line (the build sends only missing ones);
+    folders are not counted as files."""
+    for name in data.decode().split("\n"):
+        os.makedirs(os.path.join(base, name), exist_ok=True)
 
 
 _OPERATIONS = {_WRITE: write_with_gz, _WRITE_GZ: write_gz, _FOLDERS: _folders_frame}
@@ -205,7 +199,8 @@ class BackgroundWrites:
         self._run(_WRITE_GZ, path, data, 1)
 
     def make_folders(self, base: str, names: list[str]) -> None:
-        """Queue make_folders(base, names) for the names without a folder; later writes find them."""
+        """Queue making base/NAME for each name that has no folder yet (a write makes its own
+        folder anyway: this makes them early, beside the writes)."""
         os.makedirs(base, exist_ok=True)
         existing = set(os.listdir(base))
         missing = [name for name in names if name not in existing]
