@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed-stamp
 PELICAN_OPTS ?=
 
-.PHONY: setup build publish check serve run reviewer test bench clean
+.PHONY: setup build publish check serve run reviewer test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,12 @@ reviewer: setup ## create a reviewer for the local development instance: make re
 test: setup ## run every test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: setup ## benchmarks; figures go in the README
+lint: setup ## ruff (lint and format check) and mypy over the whole tree
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: setup ## benchmarks; figures go in docs/performance.md
 	$(BIN)/python -m benchmarks
 
 clean:

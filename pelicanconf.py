@@ -37,8 +37,13 @@ AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 # Escape everything by default; trusted HTML (rendered Markdown) is marked |safe in templates.
 # auto_reload off: every build (also each `make serve` rebuild) makes a new environment anyway, and
 # the wall includes _tile.html a thousand times, each of which would otherwise stat the file.
-JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": [],
-                     "auto_reload": False}
+JINJA_ENVIRONMENT = {
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "auto_reload": False,
+}
 JINJA_GLOBALS = {"asset": AssetUrls(ROOT / "theme" / "static")}
 
 MARKDOWN = {

@@ -12,8 +12,9 @@ PARTS = {
     "page": lambda quick: page_bench.main([]),
     "load": lambda quick: load_bench.main(["--duration", "5" if quick else "10"]),
     # Needs npm (it installs lighthouse@12.2.3 into .cache/ on first use).
-    "lighthouse": lambda quick: lighthouse_bench.main(["--partners", "100" if quick else "1000",
-                                                       "--runs", "1" if quick else "3"]),
+    "lighthouse": lambda quick: lighthouse_bench.main(
+        ["--partners", "100" if quick else "1000", "--runs", "1" if quick else "3"]
+    ),
 }
 
 

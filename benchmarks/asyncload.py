@@ -8,7 +8,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 
-from .loadgen import Applicant, multipart, form_fields, png_logo
+from .loadgen import Applicant, form_fields, multipart, png_logo
 
 _addresses = itertools.count(1)
 
@@ -64,8 +64,13 @@ async def exchange(host: str, port: int, raw: bytes) -> int:
 
 
 def raw_request(method: str, path: str, port: int, body: bytes = b"", headers: dict | None = None) -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close",
-             f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in (headers or {}).items())]
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Connection: close",
+        f"Content-Length: {len(body)}",
+        *(f"{k}: {v}" for k, v in (headers or {}).items()),
+    ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
@@ -83,9 +88,17 @@ class Submissions:
         if self.spam:
             fields = [(k, "https://spam.example" if k == "homepage_url" else v) for k, v in fields]
         body, content_type = multipart(fields, ("logo.png", self.logo) if self.logo else None)
-        return raw_request("POST", "/aanmelden/", self.port, body, {
-            "Content-Type": content_type, "Cookie": self.applicant.cookie,
-            "X-Forwarded-For": address or next_address()})
+        return raw_request(
+            "POST",
+            "/aanmelden/",
+            self.port,
+            body,
+            {
+                "Content-Type": content_type,
+                "Cookie": self.applicant.cookie,
+                "X-Forwarded-For": address or next_address(),
+            },
+        )
 
 
 async def run(plan: Plan) -> Result:

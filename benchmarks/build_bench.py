@@ -15,7 +15,6 @@ import contextlib
 import filecmp
 import io
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -58,20 +57,31 @@ LOAD_CONTENT_CACHE = True
 def timed_build(settings: Path, content: Path, output: Path) -> tuple[float, int]:
     """Run one build; return (wall seconds, peak RSS in MB of that build process plus its helper's)."""
     start = time.perf_counter()
-    command = [sys.executable, "-m", "benchmarks.timed_pelican",
-               str(content), "-s", str(settings), "-o", str(output), "-q"]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.timed_pelican",
+        str(content),
+        "-s",
+        str(settings),
+        "-o",
+        str(output),
+        "-q",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(result.stdout[-2000:] + result.stderr[-2000:])
     # The build's own peak plus that of its writing helper (a bound on the two together).
-    rss = next(int(line.split()[1]) + int(line.split()[2]) for line in result.stderr.splitlines()
-               if line.startswith("MAXRSS"))
+    rss = next(
+        int(line.split()[1]) + int(line.split()[2]) for line in result.stderr.splitlines() if line.startswith("MAXRSS")
+    )
     return elapsed, rss // 1024
 
 
 def output_differences(left: Path, right: Path) -> list[str]:
     """Relative paths of the files that are not byte-identical in two output folders (or in one only)."""
+
     def files(root: Path) -> set[str]:
         return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
 
@@ -85,8 +95,9 @@ def check_identical(rebuilt: dict[str, Path], reference: Path) -> None:
     for label, output in rebuilt.items():
         different = output_differences(output, reference)
         if different:
-            raise AssertionError(f"{label} rebuild differs from a full build in {len(different)} file(s): "
-                                 + ", ".join(different[:10]))
+            raise AssertionError(
+                f"{label} rebuild differs from a full build in {len(different)} file(s): " + ", ".join(different[:10])
+            )
 
 
 class WarmLoop:
@@ -128,8 +139,10 @@ def run(count: int, folder: str | None = None) -> dict:
         warm.build()  # serve's first build, before any edit
         edited = content / "partners" / f"{fields[count // 2]['Slug']}.md"
         times, bare_times = {}, {}
-        for edit, old, new in (("summary", "Synthetische partner", "Gewijzigde partner"),
-                               ("title", f"Title: {fields[count // 2]['Title']}", "Title: Nieuwe naam")):
+        for edit, old, new in (
+            ("summary", "Synthetische partner", "Gewijzigde partner"),
+            ("title", f"Title: {fields[count // 2]['Title']}", "Title: Nieuwe naam"),
+        ):
             edited.write_text(edited.read_text().replace(old, new))
             times[f"cold_{edit}"], rss = timed_build(ours, content, base / "out")
             times[f"warm_{edit}"] = warm.build()
@@ -140,14 +153,20 @@ def run(count: int, folder: str | None = None) -> dict:
             reference = base / f"fresh-{edit}-out"
             timed_build(_settings_file(base, f"fresh-{edit}", content), content, reference)
             check_identical({"cold": base / "out", "warm": base / "warm-out"}, reference)
-        result = {"partners": count, "bare_s": bare_time, "full_s": full_time,
-                  **{f"{k}_s": v for k, v in times.items()},
-                  "full_vs_bare": full_time / bare_time,
-                  **{f"{k}_vs_full": v / full_time for k, v in times.items()},
-                  **{f"{k}_s": v for k, v in bare_times.items()},
-                  **{f"{k}_vs_bare": v / bare_time for k, v in bare_times.items()},
-                  "full_peak_mb": full_rss, "bare_peak_mb": bare_rss, "rebuild_peak_mb": rebuild_rss,
-                  "identical": True}
+        result = {
+            "partners": count,
+            "bare_s": bare_time,
+            "full_s": full_time,
+            **{f"{k}_s": v for k, v in times.items()},
+            "full_vs_bare": full_time / bare_time,
+            **{f"{k}_vs_full": v / full_time for k, v in times.items()},
+            **{f"{k}_s": v for k, v in bare_times.items()},
+            **{f"{k}_vs_bare": v / bare_time for k, v in bare_times.items()},
+            "full_peak_mb": full_rss,
+            "bare_peak_mb": bare_rss,
+            "rebuild_peak_mb": rebuild_rss,
+            "identical": True,
+        }
         return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
 
 
@@ -199,8 +218,9 @@ def default_folder() -> str | None:
 def _settings_file(base: Path, name: str, content: Path) -> Path:
     """Our settings with a cache folder of their own (each build kind keeps its own, as on a real machine)."""
     path = base / f"{name}.py"
-    path.write_text(OURS.format(root=str(ROOT), content=str(content), cache=str(base / f"{name}-cache"),
-                                theme=str(base / "theme")))
+    path.write_text(
+        OURS.format(root=str(ROOT), content=str(content), cache=str(base / f"{name}-cache"), theme=str(base / "theme"))
+    )
     return path
 
 
@@ -211,11 +231,15 @@ def _setup(base: Path, count: int):
     fields = write_synthetic(content, count)
     ours = base / "ours.py"
     shutil.copytree(ROOT / "theme", base / "theme")
-    ours.write_text(OURS.format(root=str(ROOT), content=str(content), cache=str(base / "cache"),
-                                theme=str(base / "theme")))
+    ours.write_text(
+        OURS.format(root=str(ROOT), content=str(content), cache=str(base / "cache"), theme=str(base / "theme"))
+    )
     bare = base / "bare.py"
-    bare.write_text(BARE.format(content=str(content), cache=str(base / "bare-cache"),
-                               theme=str(Path(__file__).parent / "bare_theme")))
+    bare.write_text(
+        BARE.format(
+            content=str(content), cache=str(base / "bare-cache"), theme=str(Path(__file__).parent / "bare_theme")
+        )
+    )
     return content, ours, bare, fields
 
 
@@ -226,19 +250,23 @@ def table(results: list[dict]) -> str:
     process. Each ratio is against the full build of the same run (summary edit / title edit).
     Bare rebuild: Pelican alone, with its content cache, after the same edit, against the bare build.
     """
-    header = ("| partners | bare build | full build | cold rebuild, summary / title edited "
-              "| warm (serve) rebuild, summary / title edited | full/bare | cold/full | warm/full "
-              "| same bytes as full build | peak MB (full) | bare rebuild, summary / title edited | bare rebuild/bare |")
+    header = (
+        "| partners | bare build | full build | cold rebuild, summary / title edited "
+        "| warm (serve) rebuild, summary / title edited | full/bare | cold/full | warm/full "
+        "| same bytes as full build | peak MB (full) | bare rebuild, summary / title edited | bare rebuild/bare |"
+    )
     lines = [header, "|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|"]
     for r in results:
-        lines.append(f"| {r['partners']} | {r['bare_s']} s | {r['full_s']} s "
-                     f"| {r['cold_summary_s']} s / {r['cold_title_s']} s "
-                     f"| {r['warm_summary_s']} s / {r['warm_title_s']} s | {r['full_vs_bare']}× "
-                     f"| {r['cold_summary_vs_full']}× / {r['cold_title_vs_full']}× "
-                     f"| {r['warm_summary_vs_full']}× / {r['warm_title_vs_full']}× "
-                     f"| {'yes' if r['identical'] else 'NO'} | {r['full_peak_mb']} "
-                     f"| {r['bare_cold_summary_s']} s / {r['bare_cold_title_s']} s "
-                     f"| {r['bare_cold_summary_vs_bare']}× / {r['bare_cold_title_vs_bare']}× |")
+        lines.append(
+            f"| {r['partners']} | {r['bare_s']} s | {r['full_s']} s "
+            f"| {r['cold_summary_s']} s / {r['cold_title_s']} s "
+            f"| {r['warm_summary_s']} s / {r['warm_title_s']} s | {r['full_vs_bare']}× "
+            f"| {r['cold_summary_vs_full']}× / {r['cold_title_vs_full']}× "
+            f"| {r['warm_summary_vs_full']}× / {r['warm_title_vs_full']}× "
+            f"| {'yes' if r['identical'] else 'NO'} | {r['full_peak_mb']} "
+            f"| {r['bare_cold_summary_s']} s / {r['bare_cold_title_s']} s "
+            f"| {r['bare_cold_summary_vs_bare']}× / {r['bare_cold_title_vs_bare']}× |"
+        )
     if results and results[0].get("runs", 1) > 1:
         lines.append(f"(median of {results[0]['runs']} runs; ratios: median of each run's own ratio)")
     return "\n".join(lines)
@@ -247,8 +275,10 @@ def table(results: list[dict]) -> str:
 def memory_line(result: dict) -> str:
     """One line for the 10,000-partner memory figure."""
     verdict = "binnen" if result["full_peak_mb"] <= MEMORY_BUDGET_MB else "BOVEN"
-    return (f"{result['partners']} partners: full build {result['full_s']} s, peak {result['full_peak_mb']} MB "
-            f"({verdict} het budget van {MEMORY_BUDGET_MB} MB)")
+    return (
+        f"{result['partners']} partners: full build {result['full_s']} s, peak {result['full_peak_mb']} MB "
+        f"({verdict} het budget van {MEMORY_BUDGET_MB} MB)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -257,8 +287,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the table shows the medians")
     parser.add_argument("--memory", type=int, default=10_000, help="partners for the peak-memory build; 0 skips it")
-    parser.add_argument("--folder", default=default_folder(),
-                        help="where the builds write (default: /dev/shm when there is one, else the temp folder)")
+    parser.add_argument(
+        "--folder",
+        default=default_folder(),
+        help="where the builds write (default: /dev/shm when there is one, else the temp folder)",
+    )
     args = parser.parse_args(argv)
     print(f"builds in {args.folder or tempfile.gettempdir()}")
     print(table([median_run(int(size), max(1, args.repeat), args.folder) for size in args.sizes.split(",")]))

@@ -20,15 +20,22 @@ PREFIX = ROOT / ".cache" / "lighthouse"  # git-ignored; npm installs the pinned 
 LIGHTHOUSE = PREFIX / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # As tests/browser.py: headless, and no calls to Google's services (this machine has no network).
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking "
-                "--disable-component-update --disable-sync --no-first-run")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
 # Chromium's top-level main-thread task events; Lighthouse builds its task tree from these.
 TASK_EVENTS = ("RunTask", "ThreadControllerImpl::RunTask")
 PAGES = {"home": "/", "wall": "/partners/", "form": "/aanmelden/"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 # The performance metrics behind the score (Lighthouse 12 weights: TBT 30, LCP 25, CLS 25, FCP 10, SI 10).
-METRICS = (("first-contentful-paint", "FCP"), ("largest-contentful-paint", "LCP"), ("speed-index", "SI"),
-           ("total-blocking-time", "TBT"), ("cumulative-layout-shift", "CLS"))
+METRICS = (
+    ("first-contentful-paint", "FCP"),
+    ("largest-contentful-paint", "LCP"),
+    ("speed-index", "SI"),
+    ("total-blocking-time", "TBT"),
+    ("cumulative-layout-shift", "CLS"),
+)
 
 
 def ensure_lighthouse() -> Path:
@@ -36,8 +43,20 @@ def ensure_lighthouse() -> Path:
     package = PREFIX / "node_modules" / "lighthouse" / "package.json"
     if not (package.is_file() and json.loads(package.read_text())["version"] == VERSION):
         PREFIX.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--prefix", str(PREFIX), "--no-audit", "--no-fund", "--loglevel=error",
-                        f"lighthouse@{VERSION}"], check=True, timeout=600)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(PREFIX),
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                f"lighthouse@{VERSION}",
+            ],
+            check=True,
+            timeout=600,
+        )
     return LIGHTHOUSE
 
 
@@ -97,7 +116,11 @@ def _lighthouse(binary: Path, url: str, *args: str) -> dict | None:
     """Run the lighthouse CLI; the JSON report when it printed one."""
     result = subprocess.run(
         [str(binary), url, "--quiet", f"--chrome-flags={CHROME_FLAGS}", *args],
-        env={**os.environ, "CHROME_PATH": CHROME}, capture_output=True, text=True, timeout=300)
+        env={**os.environ, "CHROME_PATH": CHROME},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"lighthouse {url} faalde ({result.returncode}):\n{result.stderr[-2000:]}")
     if "--output=json" not in args:
@@ -122,8 +145,11 @@ def scores_of(report: dict) -> dict:
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     # Which scored audits cost points: the list to work from when a score is below 100.
     weighted = {ref["id"] for cat in report["categories"].values() for ref in cat["auditRefs"] if ref["weight"]}
-    scores["missed"] = sorted(audit_id for audit_id, audit in report["audits"].items()
-                              if audit_id in weighted and audit["score"] is not None and audit["score"] < 1)
+    scores["missed"] = sorted(
+        audit_id
+        for audit_id, audit in report["audits"].items()
+        if audit_id in weighted and audit["score"] is not None and audit["score"] < 1
+    )
     audits = report["audits"]
     scores["metrics"] = {label: audits[audit_id].get("numericValue") for audit_id, label in METRICS}
     # Simulated long tasks (ms): what total blocking time is made of.
@@ -157,8 +183,9 @@ def median_run(runs: list[dict]) -> dict:
     return chosen
 
 
-def run(count: int = 1000, pages: tuple[str, ...] = tuple(PAGES), keep: Path | None = None,
-        runs: int = 1) -> tuple[str, dict]:
+def run(
+    count: int = 1000, pages: tuple[str, ...] = tuple(PAGES), keep: Path | None = None, runs: int = 1
+) -> tuple[str, dict]:
     """Build `count` synthetic partners with the real pages, serve them, and score each page `runs`
     times, keeping the median run (`keep`: also write each run's full Lighthouse JSON report there,
     to see what an audit found)."""
@@ -173,9 +200,16 @@ def run(count: int = 1000, pages: tuple[str, ...] = tuple(PAGES), keep: Path | N
         with serving(site, Path(tmp) / "serve") as (base, how):
             results = {}
             for name in pages:
-                results[name] = median_run([
-                    lighthouse_retry(binary, base + PAGES[name], keep and keep / (f"{name}-{i}.json" if runs > 1 else f"{name}.json"))
-                    for i in range(1, runs + 1)])
+                results[name] = median_run(
+                    [
+                        lighthouse_retry(
+                            binary,
+                            base + PAGES[name],
+                            keep and keep / (f"{name}-{i}.json" if runs > 1 else f"{name}.json"),
+                        )
+                        for i in range(1, runs + 1)
+                    ]
+                )
             return how, results
 
 
@@ -185,8 +219,13 @@ def metric_line(scores: dict) -> str:
     for label, value in scores.get("metrics", {}).items():
         if value is None:
             continue
-        parts.append(f"{label} {value:.3g}" if label == "CLS" else
-                     f"{label} {value:.0f} ms" if label == "TBT" else f"{label} {value / 1000:.1f} s")
+        parts.append(
+            f"{label} {value:.3g}"
+            if label == "CLS"
+            else f"{label} {value:.0f} ms"
+            if label == "TBT"
+            else f"{label} {value / 1000:.1f} s"
+        )
     if scores.get("long_tasks"):
         parts.append("lange taken " + "/".join(map(str, scores["long_tasks"][:6])) + " ms")
     if scores.get("benchmark_index"):
@@ -197,8 +236,10 @@ def metric_line(scores: dict) -> str:
 def report(partners: int, how: str, results: dict, runs: int = 1) -> str:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     median = f", mediaan van {runs} runs" if runs > 1 else ""
-    lines = [f"Lighthouse {VERSION}, mobiel, {partners} partners, via {how}{median} (systeembelasting {load}):",
-             f"{'pagina':<8}" + "".join(f"{name:>16}" for name in CATEGORIES)]
+    lines = [
+        f"Lighthouse {VERSION}, mobiel, {partners} partners, via {how}{median} (systeembelasting {load}):",
+        f"{'pagina':<8}" + "".join(f"{name:>16}" for name in CATEGORIES),
+    ]
     for page, scores in results.items():
         spread = f"   (performance {scores['range'][0]}-{scores['range'][1]})" if scores.get("range") else ""
         lines.append(f"{page:<8}" + "".join(f"{scores[name]:>16}" for name in CATEGORIES) + spread)
@@ -208,8 +249,10 @@ def report(partners: int, how: str, results: dict, runs: int = 1) -> str:
             lines.append(f"         punten verloren op: {', '.join(scores['missed'])}")
         if cpu := scores.get("cpu"):
             spread = f" ({cpu['range'][0]}-{cpu['range'][1]})" if cpu.get("range") else ""
-            lines.append(f"         met de CPU-tijd van elke taak (de pagina op een vrije kern): performance "
-                         f"{cpu['performance']}{spread}; {metric_line(cpu)}")
+            lines.append(
+                f"         met de CPU-tijd van elke taak (de pagina op een vrije kern): performance "
+                f"{cpu['performance']}{spread}; {metric_line(cpu)}"
+            )
     return "\n".join(lines)
 
 
@@ -218,8 +261,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partners", type=int, default=1000)
     parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated, of: {', '.join(PAGES)}")
     parser.add_argument("--keep", type=Path, help="folder for the full Lighthouse JSON reports")
-    parser.add_argument("--runs", type=int, default=1,
-                        help="Lighthouse runs per page; the median run is reported (scores vary by a few points)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        help="Lighthouse runs per page; the median run is reported (scores vary by a few points)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs moet minstens 1 zijn")

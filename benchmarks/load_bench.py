@@ -16,8 +16,13 @@ from sqlalchemy import func, select
 from .asyncload import Plan, run_plan
 from .loadgen import Gunicorn, RedisServer, cpu_seconds, upgrade_schema
 
-SCENARIOS = [("bare", "bare", 32), ("submit", "submit", 8), ("submit", "submit", 32),
-             ("submit-logo", "submit-logo", 8), ("submit-logo", "submit-logo", 32)]
+SCENARIOS = [
+    ("bare", "bare", 32),
+    ("submit", "submit", 8),
+    ("submit", "submit", 32),
+    ("submit-logo", "submit-logo", 8),
+    ("submit-logo", "submit-logo", 32),
+]
 TARGET = {"rate": 600, "p99_ms": 100}  # SQLite, no logo, 32 concurrent
 FLOOD_P99_MS = 300
 
@@ -59,12 +64,21 @@ def measure(server: Gunicorn, url: str, plan: Plan) -> dict:
     acknowledged = statuses.get(303, 0) + result.statuses.get("spam", {}).get(303, 0)
     rows = stored_count(url) - before_rows
     return {
-        "label": label, "clients": plan.clients, "kind": plan.kind, "requests": len(latencies),
-        "rate": len(latencies) / result.elapsed, "ok_rate": statuses.get(303 if label != "bare" else 200, 0) / result.elapsed,
-        "p50_ms": percentile(latencies, 0.50) * 1000, "p99_ms": percentile(latencies, 0.99) * 1000,
-        "cpu_ms": cpu * 1000 / max(total, 1), "server_cores": cpu / result.elapsed,
-        "generator_cores": result.generator_cpu / result.elapsed, "statuses": statuses,
-        "acknowledged": acknowledged, "rows": rows, "spam": result.statuses.get("spam", {}),
+        "label": label,
+        "clients": plan.clients,
+        "kind": plan.kind,
+        "requests": len(latencies),
+        "rate": len(latencies) / result.elapsed,
+        "ok_rate": statuses.get(303 if label != "bare" else 200, 0) / result.elapsed,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "cpu_ms": cpu * 1000 / max(total, 1),
+        "server_cores": cpu / result.elapsed,
+        "generator_cores": result.generator_cpu / result.elapsed,
+        "statuses": statuses,
+        "acknowledged": acknowledged,
+        "rows": rows,
+        "spam": result.statuses.get("spam", {}),
         "spam_rate": sum(result.statuses.get("spam", {}).values()) / plan.duration,  # offered, open loop
         # Every request finished before the generator returned: nothing is in flight at the count.
         "lost": acknowledged - rows if label != "bare" else 0,
@@ -72,9 +86,11 @@ def measure(server: Gunicorn, url: str, plan: Plan) -> dict:
 
 
 def show(backend: str, row: dict) -> None:
-    line = (f"{backend:8} {row['kind']:12} c={row['clients']:<3} {row['ok_rate']:7.1f} ok/s  p50 {row['p50_ms']:6.1f} ms  "
-            f"p99 {row['p99_ms']:6.1f} ms  cpu {row['cpu_ms']:5.2f} ms/req  server {row['server_cores']:.2f} cores  "
-            f"generator {row['generator_cores']:.2f} cores  statuses {row['statuses']}")
+    line = (
+        f"{backend:8} {row['kind']:12} c={row['clients']:<3} {row['ok_rate']:7.1f} ok/s  p50 {row['p50_ms']:6.1f} ms  "
+        f"p99 {row['p99_ms']:6.1f} ms  cpu {row['cpu_ms']:5.2f} ms/req  server {row['server_cores']:.2f} cores  "
+        f"generator {row['generator_cores']:.2f} cores  statuses {row['statuses']}"
+    )
     if row["label"] != "bare":
         line += f"  303s {row['acknowledged']} rows {row['rows']} lost {row['lost']}"
     if row["spam"]:
@@ -101,9 +117,14 @@ def bench_backend(backend: str, args, tmp: Path) -> list[dict]:
     try:
         url = database(backend, tmp, clusters)
         upgrade_schema(url)
-        server = Gunicorn(url, tmp / f"gunicorn-{backend}.log", workers=args.workers,
-                          worker_class=args.worker_class, threads=args.threads,
-                          env={"FORMHANDLER_RATELIMIT_STORAGE_URI": args.limiter_url})
+        server = Gunicorn(
+            url,
+            tmp / f"gunicorn-{backend}.log",
+            workers=args.workers,
+            worker_class=args.worker_class,
+            threads=args.threads,
+            env={"FORMHANDLER_RATELIMIT_STORAGE_URI": args.limiter_url},
+        )
         server.start()
         try:
             for kind, _, clients in SCENARIOS:
@@ -131,13 +152,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--limiter", choices=["redis", "memory"], default="redis",
-                        help="rate-limit store: redis (as deployed; a throwaway redis-server) or memory://")
-    parser.add_argument("--skip", default="", help="comma-separated scenario kinds to leave out (bare, submit, submit-logo, flood)")
+    parser.add_argument(
+        "--limiter",
+        choices=["redis", "memory"],
+        default="redis",
+        help="rate-limit store: redis (as deployed; a throwaway redis-server) or memory://",
+    )
+    parser.add_argument(
+        "--skip", default="", help="comma-separated scenario kinds to leave out (bare, submit, submit-logo, flood)"
+    )
     args = parser.parse_args(argv)
     args.skip = set(filter(None, args.skip.split(",")))
-    print(f"gunicorn {args.workers} workers, {args.worker_class}, {args.threads} thread(s); {args.duration:g} s per scenario; "
-          "rate limiter, CSRF and validation on (one client address per request via X-Forwarded-For)", flush=True)
+    print(
+        f"gunicorn {args.workers} workers, {args.worker_class}, {args.threads} thread(s); {args.duration:g} s per scenario; "
+        "rate limiter, CSRF and validation on (one client address per request via X-Forwarded-For)",
+        flush=True,
+    )
     tmp = Path(tempfile.mkdtemp(prefix="loadbench-"))
     failures = []
     redis = RedisServer(tmp)
@@ -151,14 +181,18 @@ def main(argv: list[str] | None = None) -> int:
         for backend in filter(None, args.backends.split(",")):
             for row in bench_backend(backend, args, tmp):
                 if row["lost"]:
-                    failures.append(f"{backend} {row['kind']} c={row['clients']}: {row['lost']} acknowledged but not stored")
+                    failures.append(
+                        f"{backend} {row['kind']} c={row['clients']}: {row['lost']} acknowledged but not stored"
+                    )
                 if backend == "sqlite" and row["kind"] == "submit" and row["clients"] == 32:
                     met = row["ok_rate"] >= TARGET["rate"] and row["p99_ms"] < TARGET["p99_ms"]
                     print(f"target (>= {TARGET['rate']}/s, p99 < {TARGET['p99_ms']} ms): {'met' if met else 'NOT met'}")
                 if row["kind"] == "flood":
                     good = row["statuses"].get(303, 0) == row["requests"] and row["p99_ms"] < FLOOD_P99_MS
-                    print(f"flood: {row['requests']} applicants' submissions, all stored and p99 < {FLOOD_P99_MS} ms: "
-                          f"{'yes' if good else 'NO'}")
+                    print(
+                        f"flood: {row['requests']} applicants' submissions, all stored and p99 < {FLOOD_P99_MS} ms: "
+                        f"{'yes' if good else 'NO'}"
+                    )
     finally:
         redis.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -22,7 +22,9 @@ from partners.criteria import CRITERIA
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-key-" + "x" * 32
 ALWAYS = [slug for slug in CRITERIA if slug != "stopondersteuning"]
-_HIDDEN = {name: re.compile(rf'name="{name}" type="hidden" value="([^"]+)"'.encode()) for name in ("csrf_token", "started")}
+_HIDDEN = {
+    name: re.compile(rf'name="{name}" type="hidden" value="([^"]+)"'.encode()) for name in ("csrf_token", "started")
+}
 
 
 def free_port() -> int:
@@ -58,20 +60,48 @@ def cpu_seconds(pids) -> float:
 class Gunicorn:
     """gunicorn with deploy/gunicorn.conf.py in a process group of its own, so SIGKILL takes master and workers."""
 
-    def __init__(self, database_url: str, log: Path, *, workers: int = 2, worker_class: str = "sync",
-                 threads: int = 1, env: dict | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        log: Path,
+        *,
+        workers: int = 2,
+        worker_class: str = "sync",
+        threads: int = 1,
+        env: dict | None = None,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
-        self.args = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-                     "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
-                     # No recycling: a recycled worker takes its CPU account with it.
-                     "--max-requests", "0", "formhandler.wsgi:app"]
+        self.args = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "--workers",
+            str(workers),
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(threads),
+            # No recycling: a recycled worker takes its CPU account with it.
+            "--max-requests",
+            "0",
+            "formhandler.wsgi:app",
+        ]
         self.env = {
-            **os.environ, "FORMHANDLER_SECRET_KEY": SECRET, "FORMHANDLER_DATABASE_URL": database_url,
-            "FORMHANDLER_TRUSTED_PROXIES": "1", "FORMHANDLER_AUTO_UPGRADE": "false", "FORMHANDLER_MIN_FILL_SECONDS": "0",
-            "FORMHANDLER_MAIL_BACKEND": "log", "FORMHANDLER_SITE_DIR": str(log.parent),
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_LOGLEVEL": "warning", **(env or {}),
+            **os.environ,
+            "FORMHANDLER_SECRET_KEY": SECRET,
+            "FORMHANDLER_DATABASE_URL": database_url,
+            "FORMHANDLER_TRUSTED_PROXIES": "1",
+            "FORMHANDLER_AUTO_UPGRADE": "false",
+            "FORMHANDLER_MIN_FILL_SECONDS": "0",
+            "FORMHANDLER_MAIL_BACKEND": "log",
+            "FORMHANDLER_SITE_DIR": str(log.parent),
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_LOGLEVEL": "warning",
+            **(env or {}),
         }
         self.env.pop("FORMHANDLER_DEVELOPMENT", None)
         self.process: subprocess.Popen | None = None
@@ -79,8 +109,9 @@ class Gunicorn:
     def start(self, timeout: float = 60) -> None:
         """Start and wait until a worker answers the form page."""
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                self.args, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -144,8 +175,22 @@ class RedisServer:
         if self.binary is None:
             raise FileNotFoundError("redis-server not installed (Debian package redis-server)")
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -192,20 +237,32 @@ def png_logo(size_bytes: int = 0, seed: int = 0) -> bytes:
 
 
 def svg_logo(seed: int = 0) -> bytes:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60">'
-            f'<rect width="120" height="60" fill="#{seed % 0xFFFFFF:06x}"/></svg>').encode()
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60">'
+        f'<rect width="120" height="60" fill="#{seed % 0xFFFFFF:06x}"/></svg>'
+    ).encode()
 
 
 def form_fields(name: str, email: str) -> list[tuple[str, str]]:
     """A complete valid application for organisation `name` and address `email`."""
     fields = [
-        ("organisation_name", name), ("organisation_type", "maatschappelijke-organisatie"),
-        ("website", "https://www.rookvrijsporten.nl"), ("kvk_number", "12345678"), ("city", "Utrecht"),
-        ("contact_name", "Anne de Vries"), ("contact_role", "Directeur"), ("email", email),
-        ("phone", "030 123 45 67"), ("offers_stop_support", "nee"),
-        *[("criteria", slug) for slug in ALWAYS], ("contributions", "kennis"), ("contributions", "achterban"),
-        ("contribution_text", "We delen onze kennis."), ("motivation", "Sport hoort rookvrij te zijn."),
-        ("privacy_consent", "y"), ("homepage_url", ""),
+        ("organisation_name", name),
+        ("organisation_type", "maatschappelijke-organisatie"),
+        ("website", "https://www.rookvrijsporten.nl"),
+        ("kvk_number", "12345678"),
+        ("city", "Utrecht"),
+        ("contact_name", "Anne de Vries"),
+        ("contact_role", "Directeur"),
+        ("email", email),
+        ("phone", "030 123 45 67"),
+        ("offers_stop_support", "nee"),
+        *[("criteria", slug) for slug in ALWAYS],
+        ("contributions", "kennis"),
+        ("contributions", "achterban"),
+        ("contribution_text", "We delen onze kennis."),
+        ("motivation", "Sport hoort rookvrij te zijn."),
+        ("privacy_consent", "y"),
+        ("homepage_url", ""),
     ]
     return fields
 
@@ -213,13 +270,19 @@ def form_fields(name: str, email: str) -> list[tuple[str, str]]:
 def multipart(fields: list[tuple[str, str]], logo: tuple[str, bytes] | None) -> tuple[bytes, str]:
     """(body, content type) of a browser-like multipart form."""
     boundary = "----bench" + uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-             for key, value in fields]
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields
+    ]
     if logo is not None:
         filename, data = logo
         kind = "image/svg+xml" if filename.endswith(".svg") else "image/png"
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="logo"; filename="{filename}"\r\n'
-                     f"Content-Type: {kind}\r\n\r\n".encode() + data + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="logo"; filename="{filename}"\r\n'
+            f"Content-Type: {kind}\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 

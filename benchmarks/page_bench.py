@@ -28,8 +28,10 @@ def wall_weight(out: Path) -> dict:
     html = (out / "partners" / "index.html").read_bytes()
     sizes = {"html": len(gzip.compress(html, 9, mtime=0))}
     for kind, pattern in (("css", rb'href="(/theme/[^"?]+\.css)'), ("js", rb'src="(/theme/[^"?]+\.js)')):
-        sizes[kind] = sum(len(gzip.compress((out / m.decode().lstrip("/")).read_bytes(), 9, mtime=0))
-                          for m in re.findall(pattern, html))
+        sizes[kind] = sum(
+            len(gzip.compress((out / m.decode().lstrip("/")).read_bytes(), 9, mtime=0))
+            for m in re.findall(pattern, html)
+        )
     sizes["total_kb"] = round(sum(sizes.values()) / 1024, 1)
     return sizes
 
@@ -69,8 +71,13 @@ def browser_figures(out: Path) -> dict:
             browser.close()
     finally:
         server.shutdown()
-    return {"cls": round(cls, 4), "logos_at_load": at_load, "logos_after_scroll": len(logos), "logo_tiles": tiles,
-            "elements": elements}
+    return {
+        "cls": round(cls, 4),
+        "logos_at_load": at_load,
+        "logos_after_scroll": len(logos),
+        "logo_tiles": tiles,
+        "elements": elements,
+    }
 
 
 def run(count: int = 1000) -> dict:
@@ -87,12 +94,14 @@ def run(count: int = 1000) -> dict:
 
 def report(r: dict) -> str:
     verdict = "binnen" if r["total_kb"] < BUDGET_KB else "BOVEN"
-    return (f"Wall bij {r['partners']} partners: HTML {r['html'] / 1024:.1f} KB + CSS {r['css'] / 1024:.1f} KB + "
-            f"JS {r['js'] / 1024:.1f} KB gzipped = {r['total_kb']} KB ({verdict} budget {BUDGET_KB} KB)\n"
-            f"Elementen: {r['elements']}\n"
-            f"Layout shift (CLS) bij laden, slechtste van {LOADS}: {r['cls']}\n"
-            f"Logo-verzoeken bij laden: {r['logos_at_load']}, na scrollen: {r['logos_after_scroll']} "
-            f"(van {r['logo_tiles']} logo-tegels)")
+    return (
+        f"Wall bij {r['partners']} partners: HTML {r['html'] / 1024:.1f} KB + CSS {r['css'] / 1024:.1f} KB + "
+        f"JS {r['js'] / 1024:.1f} KB gzipped = {r['total_kb']} KB ({verdict} budget {BUDGET_KB} KB)\n"
+        f"Elementen: {r['elements']}\n"
+        f"Layout shift (CLS) bij laden, slechtste van {LOADS}: {r['cls']}\n"
+        f"Logo-verzoeken bij laden: {r['logos_at_load']}, na scrollen: {r['logos_after_scroll']} "
+        f"(van {r['logo_tiles']} logo-tegels)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,26 @@ from pathlib import Path
 from partners import schema
 from partners.render import make_slug, render_record
 
-_WORDS = ["Zorg", "Sport", "Jeugd", "Gezond", "Rookvrij", "Onderwijs", "Noord", "Zuid", "Oost", "West",
-          "Vereniging", "Stichting", "Federatie", "Platform", "Netwerk", "Huis", "Kring", "Fonds"]
+_WORDS = [
+    "Zorg",
+    "Sport",
+    "Jeugd",
+    "Gezond",
+    "Rookvrij",
+    "Onderwijs",
+    "Noord",
+    "Zuid",
+    "Oost",
+    "West",
+    "Vereniging",
+    "Stichting",
+    "Federatie",
+    "Platform",
+    "Netwerk",
+    "Huis",
+    "Kring",
+    "Fonds",
+]
 _ODD_NAMES = [
     "Stichting ’t Hooge Huys",
     "Gemeente Súdwest-Fryslân",
@@ -41,9 +59,13 @@ def synthetic_fields(count: int, seed: int = 7) -> list[dict]:
         used.add(slug)
         since = dt.date(2014, 1, 1) + dt.timedelta(days=rng.randrange(4000))
         fields = {
-            "Title": name, "Slug": slug, "Type": types[index % len(types)],
-            "Website": f"https://www.{slug[:40]}.example.nl", "Since": since.isoformat(),
-            "Summary": f"Synthetische partner nummer {index}.", "Sector": rng.choice(["zorg", "sport", "onderwijs", "gemeente"]),
+            "Title": name,
+            "Slug": slug,
+            "Type": types[index % len(types)],
+            "Website": f"https://www.{slug[:40]}.example.nl",
+            "Since": since.isoformat(),
+            "Summary": f"Synthetische partner nummer {index}.",
+            "Sector": rng.choice(["zorg", "sport", "onderwijs", "gemeente"]),
             "Contributions": ", ".join(rng.sample(list(schema.CONTRIBUTIONS), 2)),
         }
         if index % 10 == 9:

@@ -34,6 +34,7 @@ if __name__ == "__main__":
         main(sys.argv[1:])
     except SystemExit as exc:
         code = exc.code or 0
-    print("MAXRSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, max(helper_peaks_kb, default=0),
-          file=sys.stderr)
+    print(
+        "MAXRSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, max(helper_peaks_kb, default=0), file=sys.stderr
+    )
     sys.exit(code)

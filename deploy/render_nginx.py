@@ -35,9 +35,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--access-log", default="/var/log/nginx/alliantie.access.log")
     parser.add_argument("--template", default=str(TEMPLATE))
     args = parser.parse_args(argv)
-    text = render(Path(args.template).read_text(encoding="utf-8"), listen=args.listen,
-                  server_name=args.server_name, root=str(Path(args.root).resolve()), upstream=args.upstream,
-                  headers=str(Path(args.headers).resolve()), access_log=args.access_log)
+    text = render(
+        Path(args.template).read_text(encoding="utf-8"),
+        listen=args.listen,
+        server_name=args.server_name,
+        root=str(Path(args.root).resolve()),
+        upstream=args.upstream,
+        headers=str(Path(args.headers).resolve()),
+        access_log=args.access_log,
+    )
     sys.stdout.write(text)
     return 0
 

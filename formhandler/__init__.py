@@ -135,8 +135,9 @@ def _check_secret_key(app: Flask) -> None:
 def _setup_templates(app: Flask) -> None:
     """Our templates first, then the theme's, so the form extends the site's own base.html."""
     theme = Path(app.config["THEME_DIR"])
-    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(Path(__file__).parent / "templates")),
-                                     FileSystemLoader(str(theme / "templates"))])
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(str(Path(__file__).parent / "templates")), FileSystemLoader(str(theme / "templates"))]
+    )
     app.jinja_env.globals.update(asset=AssetUrls(theme / "static"), SITENAME="Alliantie Nederland Rookvrij!")
     app.jinja_env.filters["nl_date"] = nl_date
 

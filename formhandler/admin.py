@@ -39,8 +39,14 @@ def no_index(response):
 @bp.context_processor
 def labels():
     """Dutch labels for states, kinds, types and contributions in every admin template."""
-    return dict(STATES=STATES, KINDS=KINDS, TYPES=TYPE_SINGULAR, CONTRIBUTIONS=CONTRIBUTIONS, local_time=local_time,
-                READY=READY_TO_PUBLISH)
+    return dict(
+        STATES=STATES,
+        KINDS=KINDS,
+        TYPES=TYPE_SINGULAR,
+        CONTRIBUTIONS=CONTRIBUTIONS,
+        local_time=local_time,
+        READY=READY_TO_PUBLISH,
+    )
 
 
 def local_time(moment: dt.datetime | None) -> str:
@@ -48,7 +54,7 @@ def local_time(moment: dt.datetime | None) -> str:
     if moment is None:
         return "onbekend"
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
 
 
@@ -69,14 +75,23 @@ def _item_or_404(item_id: int):
 @login_required
 def index():
     """The queue, newest first, filtered by state, kind, type and free text."""
-    filters = dict(state=_choice("state", STATES), kind=_choice("kind", KINDS),
-                   organisation_type=_choice("organisation_type", TYPE_SINGULAR),
-                   q=request.args.get("q", "").strip()[:SEARCH_MAX])
+    filters = dict(
+        state=_choice("state", STATES),
+        kind=_choice("kind", KINDS),
+        organisation_type=_choice("organisation_type", TYPE_SINGULAR),
+        q=request.args.get("q", "").strip()[:SEARCH_MAX],
+    )
     db = get_session()
-    items = queue.search(db, state=filters["state"] or None, kind=filters["kind"] or None,
-                         organisation_type=filters["organisation_type"] or None, text=filters["q"] or None)
-    return render_template("admin/index.html", items=items, filters=filters, counts=queue.counts(db),
-                           filtered=any(filters.values()))
+    items = queue.search(
+        db,
+        state=filters["state"] or None,
+        kind=filters["kind"] or None,
+        organisation_type=filters["organisation_type"] or None,
+        text=filters["q"] or None,
+    )
+    return render_template(
+        "admin/index.html", items=items, filters=filters, counts=queue.counts(db), filtered=any(filters.values())
+    )
 
 
 @bp.route("/<int:item_id>")
@@ -87,8 +102,12 @@ def detail(item_id: int):
     criteria = [(slug, CRITERIA.get(slug, "(onbekend criterium)")) for slug in item.criteria or ()]
     targets = [t for t in allowed_targets(item.state, item.kind) if t != "gepubliceerd"]
     return render_template(
-        "admin/detail.html", item=item, criteria=criteria, targets=targets,
-        hash_changed=item.criteria_hash != CRITERIA_HASH, company_text=COMPANY_ACKNOWLEDGEMENT,
+        "admin/detail.html",
+        item=item,
+        criteria=criteria,
+        targets=targets,
+        hash_changed=item.criteria_hash != CRITERIA_HASH,
+        company_text=COMPANY_ACKNOWLEDGEMENT,
         **(change_view(item) if item.kind == changes.KIND else {}),
     )
 
@@ -101,10 +120,14 @@ def change_view(item) -> dict:
     except Exception as exc:  # PublishError, in Dutch; a broken record must not become a 500
         return dict(comparison=changes.comparison(item, None), change_problem=str(exc), change_diff="")
     publication, message = _render_publication(item)
-    return dict(comparison=changes.comparison(item, record), change_problem=message or "",
-                change_diff=publication.diff() if publication is not None else "",
-                record_changed=bool(item.record_sha256) and item.state == READY_TO_PUBLISH[item.kind]
-                and changes.file_sha256(changes.record_file(content_dir, item.target_slug)) != item.record_sha256)
+    return dict(
+        comparison=changes.comparison(item, record),
+        change_problem=message or "",
+        change_diff=publication.diff() if publication is not None else "",
+        record_changed=bool(item.record_sha256)
+        and item.state == READY_TO_PUBLISH[item.kind]
+        and changes.file_sha256(changes.record_file(content_dir, item.target_slug)) != item.record_sha256,
+    )
 
 
 def _note() -> str | None:
@@ -126,8 +149,9 @@ def change_status(item_id: int):
         target = request.form.get("target", "")
         db = get_session()
         try:
-            changes.change_state(db, item, target, actor=g.reviewer, note=note,
-                                 content_dir=current_app.config["CONTENT_DIR"])
+            changes.change_state(
+                db, item, target, actor=g.reviewer, note=note, content_dir=current_app.config["CONTENT_DIR"]
+            )
         except TransitionError as exc:
             db.rollback()
             flash(f"De status is niet gewijzigd. {exc}", "error")
@@ -203,13 +227,19 @@ def publication_download(item_id: int, part: str):
         flash(message, "error")
         return redirect(url_for("admin.publication", item_id=item_id), code=303)
     if part == "record":
-        return _file_response(result.record_text.encode("utf-8"), "text/markdown; charset=utf-8",
-                              f"{result.slug}.md", "attachment")
+        return _file_response(
+            result.record_text.encode("utf-8"), "text/markdown; charset=utf-8", f"{result.slug}.md", "attachment"
+        )
     if not result.logo_bytes:
         abort(404)
     kind = result.logo_filename.rsplit(".", 1)[-1].lower()
-    mimetype = {"svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-                "webp": "image/webp"}.get(kind, "application/octet-stream")
+    mimetype = {
+        "svg": "image/svg+xml",
+        "png": "image/png",
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "webp": "image/webp",
+    }.get(kind, "application/octet-stream")
     return _file_response(result.logo_bytes, mimetype, result.logo_filename.rsplit("/", 1)[-1], "attachment")
 
 
@@ -231,7 +261,10 @@ def publish(item_id: int):
         logger.warning("publish failed for item %s: %s", item_id, type(exc).__name__)
         flash(f"Publiceren is niet gelukt. {exc}", "error")
     else:
-        flash("De wijziging staat in het partnerrecord (en het logo is vervangen). Vergeet niet te committen."
-              if item.kind == changes.KIND else
-              "Het partnerrecord en het logo zijn geschreven. Vergeet niet ze te committen.", "success")
+        flash(
+            "De wijziging staat in het partnerrecord (en het logo is vervangen). Vergeet niet te committen."
+            if item.kind == changes.KIND
+            else "Het partnerrecord en het logo zijn geschreven. Vergeet niet ze te committen.",
+            "success",
+        )
     return redirect(url_for("admin.detail", item_id=item_id), code=303)

@@ -35,8 +35,10 @@ ACCOUNT_WINDOW_MINUTES = 15
 _DUMMY_HASH = hasher.hash("geen-echt-wachtwoord-alleen-voor-gelijke-tijd")
 
 BAD_LOGIN = "De gebruikersnaam of het wachtwoord klopt niet."
-ACCOUNT_LOCKED = (f"Er zijn te veel mislukte pogingen om op dit account in te loggen. "
-                  f"Wacht {ACCOUNT_WINDOW_MINUTES} minuten en probeer het dan opnieuw.")
+ACCOUNT_LOCKED = (
+    f"Er zijn te veel mislukte pogingen om op dit account in te loggen. "
+    f"Wacht {ACCOUNT_WINDOW_MINUTES} minuten en probeer het dan opnieuw."
+)
 
 
 def hash_password(password: str) -> str:
@@ -59,9 +61,13 @@ def create_user(session: Session, username: str, password: str) -> User:
     """Add a reviewer; raises ValueError with a Dutch message for a bad name or password."""
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
-        raise ValueError("Een gebruikersnaam heeft 3 tot 80 tekens: kleine letters, cijfers, punt, streepje of liggend streepje.")
+        raise ValueError(
+            "Een gebruikersnaam heeft 3 tot 80 tekens: kleine letters, cijfers, punt, streepje of liggend streepje."
+        )
     if len(password or "") < PASSWORD_MIN:
-        raise ValueError(f"Het wachtwoord moet minstens {PASSWORD_MIN} tekens lang zijn. Een zin van een paar woorden is prima.")
+        raise ValueError(
+            f"Het wachtwoord moet minstens {PASSWORD_MIN} tekens lang zijn. Een zin van een paar woorden is prima."
+        )
     if len(password) > PASSWORD_MAX:
         raise ValueError(f"Het wachtwoord mag hoogstens {PASSWORD_MAX} tekens lang zijn.")
     if session.scalar(select(User).where(User.username == username)) is not None:
@@ -75,10 +81,17 @@ def create_user(session: Session, username: str, password: str) -> User:
 class LoginForm(FlaskForm):
     """The login form; CSRF comes from Flask-WTF."""
 
-    username = StringField("Gebruikersnaam", validators=[
-        DataRequired("Vul uw gebruikersnaam in."), Length(max=80, message="De gebruikersnaam is te lang.")])
-    password = PasswordField("Wachtwoord", validators=[
-        DataRequired("Vul uw wachtwoord in."), Length(max=PASSWORD_MAX, message="Het wachtwoord is te lang.")])
+    username = StringField(
+        "Gebruikersnaam",
+        validators=[DataRequired("Vul uw gebruikersnaam in."), Length(max=80, message="De gebruikersnaam is te lang.")],
+    )
+    password = PasswordField(
+        "Wachtwoord",
+        validators=[
+            DataRequired("Vul uw wachtwoord in."),
+            Length(max=PASSWORD_MAX, message="Het wachtwoord is te lang."),
+        ],
+    )
 
 
 def _account_item() -> RateLimitItemPerMinute:
@@ -192,8 +205,10 @@ def _current_user() -> User | None:
         session.clear()
         return None
     user = get_session().get(User, user_id) if isinstance(user_id, int) else None
-    expired = (now - seen_at > float(config["SESSION_IDLE_MINUTES"]) * 60
-               or now - login_at > float(config["SESSION_MAX_HOURS"]) * 3600)
+    expired = (
+        now - seen_at > float(config["SESSION_IDLE_MINUTES"]) * 60
+        or now - login_at > float(config["SESSION_MAX_HOURS"]) * 3600
+    )
     if user is None or session.get("generation") != user.session_generation or expired:
         session.clear()
         if expired and user is not None:

@@ -15,20 +15,17 @@ from partners.schema import LOGO_MAX_BYTES
 from . import csrf, mail, mail_texts, queue
 from .change_forms import ChangeRequestForm
 from .db import UNAVAILABLE_ERRORS
+from .form_views import CSRF_MESSAGE, UNAVAILABLE_MESSAGE, anchor, aria, bot_reason, invalid_attr, invalid_fields
 from .forms import started_token
 from .limits import limiter
 from .models import utcnow
 from .publish import local_date
-from .form_views import (CSRF_MESSAGE, UNAVAILABLE_MESSAGE, anchor, aria, bot_reason, invalid_attr,
-                         invalid_fields)
 
 bp = Blueprint("change_request", __name__, url_prefix="/aanmelden/wijziging")
 # On the blueprint rather than the view: Flask-Limiter then checks it in its own before_request
 # hook, ahead of every other, so a refused POST is answered before its body is parsed.
 limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])(bp)
 logger = logging.getLogger(__name__)
-
-
 
 
 def current_partners() -> dict:
@@ -46,7 +43,8 @@ def make_form(*, empty: bool = False) -> ChangeRequestForm:
     form = ChangeRequestForm(formdata=None) if empty else ChangeRequestForm()
     form.partners = current_partners()
     form.partner.choices = [SelectChoice("", "Kies uw organisatie")] + [
-        SelectChoice(slug, record.title) for slug, record in form.partners.items()]
+        SelectChoice(slug, record.title) for slug, record in form.partners.items()
+    ]
     return form
 
 
@@ -54,8 +52,15 @@ def render_form(form: ChangeRequestForm, status: int = 200, notice: str = ""):
     """The form page; `notice` is a message above the form that is not about one field."""
     chosen_file = form.logo.data.filename or "een bestand" if request.method == "POST" and form.logo.data else ""
     return render_template(
-        "change_request.html", form=form, invalid=invalid_fields(form), notice=notice, chosen_file=chosen_file,
-        logo_max_kb=LOGO_MAX_BYTES // 1024, aria=aria, invalid_attr=invalid_attr, anchor=anchor,
+        "change_request.html",
+        form=form,
+        invalid=invalid_fields(form),
+        notice=notice,
+        chosen_file=chosen_file,
+        logo_max_kb=LOGO_MAX_BYTES // 1024,
+        aria=aria,
+        invalid_attr=invalid_attr,
+        anchor=anchor,
     ), status
 
 

@@ -23,8 +23,13 @@ from .states import READY_TO_PUBLISH, TransitionError, check_transition
 
 KIND = "wijziging"
 #: requested field -> Dutch label, in the order the admin shows them.
-FIELD_LABELS = {"Title": "Naam", "Website": "Website", "Logo": "Logo", "Summary": "Samenvatting",
-                "Until": "Einde partnerschap"}
+FIELD_LABELS = {
+    "Title": "Naam",
+    "Website": "Website",
+    "Logo": "Logo",
+    "Summary": "Samenvatting",
+    "Until": "Einde partnerschap",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,19 +51,34 @@ class ChangePublication:
 
     def diff(self) -> str:
         """The change to the record file as a unified diff."""
-        return "".join(difflib.unified_diff(self.old_text.splitlines(True), self.record_text.splitlines(True),
-                                            f"nu/{self.slug}.md", f"gevraagd/{self.slug}.md"))
+        return "".join(
+            difflib.unified_diff(
+                self.old_text.splitlines(True),
+                self.record_text.splitlines(True),
+                f"nu/{self.slug}.md",
+                f"gevraagd/{self.slug}.md",
+            )
+        )
 
 
-def change_state(session: Session, item: Submission, target: str, actor: str, note: str = "", *,
-                 content_dir: str | Path | None = None, publishing: bool = False) -> Event:
+def change_state(
+    session: Session,
+    item: Submission,
+    target: str,
+    actor: str,
+    note: str = "",
+    *,
+    content_dir: str | Path | None = None,
+    publishing: bool = False,
+) -> Event:
     """Move any item along the procedure of its kind; approving a change stores the record's hash."""
     check_transition(item.state, target, publishing=publishing, kind=item.kind)
     if item.kind == KIND and target == READY_TO_PUBLISH[KIND]:
         path = record_file(content_dir, item.target_slug) if content_dir is not None else None
         if path is None or not path.is_file():
-            raise TransitionError(f"Het partnerrecord '{item.target_slug}' bestaat niet (meer); "
-                                  "goedkeuren kan pas als het record er is.")
+            raise TransitionError(
+                f"Het partnerrecord '{item.target_slug}' bestaat niet (meer); goedkeuren kan pas als het record er is."
+            )
         item.record_sha256 = file_sha256(path)
     event = Event(actor=actor, from_state=item.state, to_state=target, note=note.strip())
     item.events.append(event)
@@ -89,16 +109,26 @@ def current(content_dir: str | Path, slug: str):
         raise PublishError(f"Het partnerrecord {PARTNERS_DIR}/{slug}.md bestaat niet (meer).")
     record, problems = read_record(path, Path(content_dir))
     if record is None:
-        raise PublishError("Het huidige partnerrecord is niet geldig: "
-                           + "; ".join(f"{p.field}: {p.reason}" for p in problems) + ".")
+        raise PublishError(
+            "Het huidige partnerrecord is niet geldig: " + "; ".join(f"{p.field}: {p.reason}" for p in problems) + "."
+        )
     return record, path.read_text(encoding="utf-8")
 
 
 def record_fields(record) -> dict:
     """A Record back to the header fields render_record takes."""
-    return {"Title": record.title, "Slug": record.slug, "Type": record.type, "Website": record.website,
-            "Logo": record.logo, "Since": record.since, "Until": record.until, "Summary": record.summary,
-            "Sector": record.sector, "Contributions": list(record.contributions)}
+    return {
+        "Title": record.title,
+        "Slug": record.slug,
+        "Type": record.type,
+        "Website": record.website,
+        "Logo": record.logo,
+        "Since": record.since,
+        "Until": record.until,
+        "Summary": record.summary,
+        "Sector": record.sector,
+        "Contributions": list(record.contributions),
+    }
 
 
 def comparison(item: Submission, record) -> list[tuple[str, str, str]]:
@@ -110,8 +140,13 @@ def comparison(item: Submission, record) -> list[tuple[str, str, str]]:
         if field not in requested:
             continue
         value = now.get(field) or ""
-        rows.append((label, value.isoformat() if isinstance(value, dt.date) else str(value) or "(leeg)",
-                     "nieuw logo (zie hieronder)" if field == "Logo" else str(requested[field])))
+        rows.append(
+            (
+                label,
+                value.isoformat() if isinstance(value, dt.date) else str(value) or "(leeg)",
+                "nieuw logo (zie hieronder)" if field == "Logo" else str(requested[field]),
+            )
+        )
     return rows
 
 
@@ -150,12 +185,14 @@ def render_change(item: Submission, content_dir: str | Path) -> ChangePublicatio
     return ChangePublication(record.slug, new_text, logo_filename, logo_bytes, text, old_logo)
 
 
-def publish_change(session: Session, item: Submission, content_dir: str | Path, actor: str,
-                   now: dt.datetime | None = None) -> ChangePublication:
+def publish_change(
+    session: Session, item: Submission, content_dir: str | Path, actor: str, now: dt.datetime | None = None
+) -> ChangePublication:
     """Rewrite the record (and logo) of an approved change, unless an editor changed the record since."""
     if item.state != READY_TO_PUBLISH[KIND]:
-        raise PublishError("Alleen een goedgekeurde wijziging kan worden gepubliceerd; "
-                           f"dit item heeft de status '{item.state}'.")
+        raise PublishError(
+            f"Alleen een goedgekeurde wijziging kan worden gepubliceerd; dit item heeft de status '{item.state}'."
+        )
     content = Path(content_dir)
     path = record_file(content, item.target_slug)
     _check_unchanged(item, path)
@@ -170,9 +207,15 @@ def publish_change(session: Session, item: Submission, content_dir: str | Path, 
         _check_unchanged(item, path)  # the last moment before the editor's file would be replaced
         replace_atomically(path, publication.record_text.encode("utf-8"))
         replaced = True
-        what = "einde partnerschap" if item.end_date else ", ".join(FIELD_LABELS[f].lower() for f in item.requested or {})
-        event = Event(actor=actor, from_state=item.state, to_state="gepubliceerd",
-                      note=f"Wijziging ({what}) verwerkt in {PARTNERS_DIR}/{publication.slug}.md")
+        what = (
+            "einde partnerschap" if item.end_date else ", ".join(FIELD_LABELS[f].lower() for f in item.requested or {})
+        )
+        event = Event(
+            actor=actor,
+            from_state=item.state,
+            to_state="gepubliceerd",
+            note=f"Wijziging ({what}) verwerkt in {PARTNERS_DIR}/{publication.slug}.md",
+        )
         check_transition(item.state, "gepubliceerd", publishing=True, kind=KIND)
         item.events.append(event)
         item.state, item.published_slug = "gepubliceerd", publication.slug
@@ -206,5 +249,3 @@ def _check_unchanged(item: Submission, path: Path) -> None:
 def replace_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data` whole or not at all."""
     write_atomically(path, data, replace=True)
-
-

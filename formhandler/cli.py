@@ -24,8 +24,10 @@ from .models import Submission
 from .publish import PublishError, announcement, publish_item
 from .states import STATES, TransitionError
 
-PERSONAL_DATA_WARNING = ("Let op: deze uitvoer bevat persoonsgegevens (namen, e-mailadressen, telefoonnummers). "
-                         "Bewaar en deel het bestand alleen binnen het bureau en verwijder het na gebruik.")
+PERSONAL_DATA_WARNING = (
+    "Let op: deze uitvoer bevat persoonsgegevens (namen, e-mailadressen, telefoonnummers). "
+    "Bewaar en deel het bestand alleen binnen het bureau en verwijder het na gebruik."
+)
 
 
 def fail(message: str) -> None:
@@ -131,9 +133,19 @@ def queue_list(state: str | None, as_json: bool) -> None:
         fail(f"Onbekende status '{state}'. Kies uit: {', '.join(STATES)}.")
     with open_session() as session:
         items = all_items(session, state)
-        rows = [{"id": i.id, "kind": i.kind, "state": i.state, "created_at": i.created_at.isoformat(),
-                 "organisation_name": i.organisation_name, "organisation_type": i.organisation_type,
-                 "city": i.city, "published_slug": i.published_slug} for i in items]
+        rows = [
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "state": i.state,
+                "created_at": i.created_at.isoformat(),
+                "organisation_name": i.organisation_name,
+                "organisation_type": i.organisation_type,
+                "city": i.city,
+                "published_slug": i.published_slug,
+            }
+            for i in items
+        ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -142,8 +154,10 @@ def queue_list(state: str | None, as_json: bool) -> None:
         return
     click.echo(f"{'nr':>5}  {'status':<18}  {'ontvangen':<10}  {'type':<28}  organisatie")
     for row in rows:
-        click.echo(f"{row['id']:>5}  {row['state']:<18}  {row['created_at'][:10]:<10}  "
-                   f"{row['organisation_type']:<28}  {row['organisation_name']}")
+        click.echo(
+            f"{row['id']:>5}  {row['state']:<18}  {row['created_at'][:10]:<10}  "
+            f"{row['organisation_type']:<28}  {row['organisation_name']}"
+        )
     click.echo(f"{len(rows)} item(s).")
 
 
@@ -161,7 +175,9 @@ def queue_show(item_id: str, as_json: bool) -> None:
     click.echo(f"Item {data['id']}: {data['organisation_name']} ({STATES.get(data['state'], data['state'])})")
     for name, value in data.items():
         click.echo(f"  {name}: {export_cell(value) if isinstance(value, (bool, list)) else value}")
-    click.echo(f"  logo: {logo['type']}, {logo['bytes']} bytes, {logo['width']}×{logo['height']}" if logo else "  logo: geen")
+    click.echo(
+        f"  logo: {logo['type']}, {logo['bytes']} bytes, {logo['width']}×{logo['height']}" if logo else "  logo: geen"
+    )
     click.echo("Geschiedenis:")
     for event in history:
         step = f"{event['from_state']} → {event['to_state']}" if event["from_state"] != event["to_state"] else "notitie"
@@ -178,8 +194,9 @@ def queue_set(item_id: str, state: str, note: str, actor: str | None) -> None:
     with open_session() as session:
         item = load_item(session, item_id)
         try:
-            changes.change_state(session, item, state, actor or default_actor(), note,
-                                 content_dir=current_app.config["CONTENT_DIR"])
+            changes.change_state(
+                session, item, state, actor or default_actor(), note, content_dir=current_app.config["CONTENT_DIR"]
+            )
         except TransitionError as exc:
             session.rollback()
             hint = " Gebruik: flask --app formhandler queue publish ID." if state == "gepubliceerd" else ""
@@ -209,11 +226,13 @@ def queue_publish(item_id: str, content: str | None, actor: str | None) -> None:
             click.echo(f"  {path}")
     if getattr(publication, "old_logo", ""):
         click.echo(f"Verwijderd: {content_dir / publication.old_logo}")
-    click.echo("Volgende stappen voor de redacteur:\n"
-               f"  1. Lees {record.name} na en vul de beschrijving eventueel aan.\n"
-               "  2. Controleer de records: make check\n"
-               "  3. Leg het record en het logo vast in git (commit) en push.\n"
-               "  4. Bouw en publiceer de site: make build")
+    click.echo(
+        "Volgende stappen voor de redacteur:\n"
+        f"  1. Lees {record.name} na en vul de beschrijving eventueel aan.\n"
+        "  2. Controleer de records: make check\n"
+        "  3. Leg het record en het logo vast in git (commit) en push.\n"
+        "  4. Bouw en publiceer de site: make build"
+    )
 
 
 EXPORT_COLUMNS = [c.name for c in Submission.__table__.columns if c.name != "fingerprint"] + ["logo"]
@@ -267,8 +286,7 @@ def queue_announce(since: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Alleen tellen, niets verwijderen.")
 def queue_purge(days: str | None, dry_run: bool) -> None:
     """Verwijder afgewezen, ingetrokken en spamitems na de bewaartermijn."""
-    keep = parse_number(str(days if days is not None else current_app.config["RETENTION_DAYS"]),
-                        "Het aantal dagen")
+    keep = parse_number(str(days if days is not None else current_app.config["RETENTION_DAYS"]), "Het aantal dagen")
     with open_session() as session:
         removed = privacy.remove(session, privacy.purge_candidates(session, keep), dry_run=dry_run)
     verb = "Zou verwijderen" if dry_run else "Verwijderd"
@@ -277,8 +295,10 @@ def queue_purge(days: str | None, dry_run: bool) -> None:
 
 def counts(removed: privacy.Removed) -> str:
     """'3 items, 2 logo's, …' in Dutch."""
-    return (f"{removed.items} item(s), {removed.logos} logo('s), {removed.events} gebeurtenis(sen), "
-            f"{removed.mails} e-mail(s)")
+    return (
+        f"{removed.items} item(s), {removed.logos} logo('s), {removed.events} gebeurtenis(sen), "
+        f"{removed.mails} e-mail(s)"
+    )
 
 
 # --- privacy ----------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def make_engine(url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engi
 
         return engine
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=5)
 
 
@@ -123,7 +123,9 @@ def check_schema(engine: Engine, *, allow_outdated: bool = False) -> None:
             f"Het databaseschema ({current}) is nieuwer dan deze code ({head}); werk de code bij."
         ) from None
     if current != head and not allow_outdated:
-        raise SchemaError(f"Het databaseschema ({current}) is ouder dan de code ({head}): voer 'flask --app formhandler db upgrade' uit.")
+        raise SchemaError(
+            f"Het databaseschema ({current}) is ouder dan de code ({head}): voer 'flask --app formhandler db upgrade' uit."
+        )
 
 
 def get_session() -> Session:
@@ -156,7 +158,9 @@ def upgrade_command():
 
 def init_app(app, *, auto_upgrade: bool) -> None:
     """Create the engine, optionally upgrade, assert pragmas and schema, register teardown and CLI."""
-    engine = make_engine(app.config["DATABASE_URL"], int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)))
+    engine = make_engine(
+        app.config["DATABASE_URL"], int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS))
+    )
     app.extensions["formhandler.engine"] = engine
     app.extensions["formhandler.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
     if auto_upgrade:

@@ -17,10 +17,19 @@ MESSAGES = {
     403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer)."),
     405: ("Dit kan zo niet", "Deze pagina kan niet op deze manier worden gebruikt."),
-    413: ("Te groot", "Wat u verstuurde is te groot. Een logo mag hoogstens 512 kB zijn en een tekst hoogstens een paar duizend tekens. Ga terug, maak het bestand of de tekst kleiner en verstuur het formulier opnieuw."),
-    429: ("Even geduld", "Er kwamen te veel verzoeken vanaf uw adres. Wacht een paar minuten en probeer het dan opnieuw."),
+    413: (
+        "Te groot",
+        "Wat u verstuurde is te groot. Een logo mag hoogstens 512 kB zijn en een tekst hoogstens een paar duizend tekens. Ga terug, maak het bestand of de tekst kleiner en verstuur het formulier opnieuw.",
+    ),
+    429: (
+        "Even geduld",
+        "Er kwamen te veel verzoeken vanaf uw adres. Wacht een paar minuten en probeer het dan opnieuw.",
+    ),
     500: ("Er ging iets mis", "Er ging bij ons iets mis. Probeer het later opnieuw."),
-    503: ("Tijdelijk niet beschikbaar", "We kunnen uw verzoek nu niet verwerken. Er is niets opgeslagen. Probeer het over een paar minuten opnieuw."),
+    503: (
+        "Tijdelijk niet beschikbaar",
+        "We kunnen uw verzoek nu niet verwerken. Er is niets opgeslagen. Probeer het over een paar minuten opnieuw.",
+    ),
 }
 
 
@@ -57,6 +66,7 @@ def init_app(app: Flask) -> None:
         return error_page(400)
 
     for error in UNAVAILABLE_ERRORS:
+
         @app.errorhandler(error)
         def unavailable(exc):
             logger.error("database unavailable: %s", type(exc).__name__)

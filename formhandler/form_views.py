@@ -6,10 +6,14 @@ from flask import current_app
 
 from .forms import seconds_since_started
 
-CSRF_MESSAGE = ("Het formulier was te lang open, of uw browser stuurde het beveiligingskenmerk niet mee. "
-                "Uw gegevens staan er nog. Controleer ze en verstuur het formulier opnieuw.")
-UNAVAILABLE_MESSAGE = ("Er ging bij ons iets mis bij het opslaan. Er is niets opgeslagen. Uw gegevens staan er "
-                       "nog: probeer het over een paar minuten opnieuw.")
+CSRF_MESSAGE = (
+    "Het formulier was te lang open, of uw browser stuurde het beveiligingskenmerk niet mee. "
+    "Uw gegevens staan er nog. Controleer ze en verstuur het formulier opnieuw."
+)
+UNAVAILABLE_MESSAGE = (
+    "Er ging bij ons iets mis bij het opslaan. Er is niets opgeslagen. Uw gegevens staan er "
+    "nog: probeer het over een paar minuten opnieuw."
+)
 # Technical fields that never appear in the error summary.
 INTERNAL_FIELDS = ("csrf_token", "started", "homepage_url")
 

@@ -28,7 +28,9 @@ class FastFormDataParser(FormDataParser):
             raise ValueError("Missing boundary")
         per_field = self.max_form_memory_size or math.inf
         parser = MultipartParser(
-            stream, boundary, content_length if content_length is not None else -1,
+            stream,
+            boundary,
+            content_length if content_length is not None else -1,
             part_limit=self.max_form_parts or math.inf,
             # A text field above the per-field limit is refused below; a file that large is
             # spooled to a temporary file instead of memory, as werkzeug does.
@@ -44,8 +46,14 @@ class FastFormDataParser(FormDataParser):
                     # Invalid UTF-8 becomes U+FFFD, as werkzeug does, so validation can name the field.
                     fields.append((part.name, part.raw.decode("utf-8", "replace")))
                 else:
-                    files.append((part.name, FileStorage(part.file, part.filename, part.name,
-                                                         part.content_type, headers=Headers(part.headerlist))))
+                    files.append(
+                        (
+                            part.name,
+                            FileStorage(
+                                part.file, part.filename, part.name, part.content_type, headers=Headers(part.headerlist)
+                            ),
+                        )
+                    )
         except ParserLimitReached:
             raise RequestEntityTooLarge() from None
         return stream, self.cls(fields), self.cls(files)

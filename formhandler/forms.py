@@ -10,9 +10,8 @@ from flask import current_app, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from wtforms import (BooleanField, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField,
-                     TextAreaField)
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -77,11 +76,13 @@ def partner_rule(check, message: str):
 
     `message` contains "{reason}", the Dutch reason the rule gives; the cleaned value is kept.
     """
+
     def validator(form, field):
         try:
             field.data = check(field.data or "")
         except InvalidValue as exc:
             raise ValidationError(message.format(reason=exc)) from None
+
     return validator
 
 
@@ -137,8 +138,7 @@ def all_criteria(form, field):
     missing = [str(list(CRITERIA).index(slug) + 1) for slug in needed if slug not in chosen]
     if missing:
         raise ValidationError(
-            "Uw organisatie moet aan alle criteria voldoen. Nog niet aangevinkt: criterium "
-            + ", ".join(missing) + "."
+            "Uw organisatie moet aan alle criteria voldoen. Nog niet aangevinkt: criterium " + ", ".join(missing) + "."
         )
 
 
@@ -215,54 +215,98 @@ class RegistrationForm(FlaskForm):
             return CombinedMultiDict((logo, request.form))
 
     organisation_name = StringField(
-        "Naam van de organisatie", filters=[_strip],
-        validators=[required("Vul de naam van uw organisatie in."), no_control_chars, valid_organisation_name])
+        "Naam van de organisatie",
+        filters=[_strip],
+        validators=[required("Vul de naam van uw organisatie in."), no_control_chars, valid_organisation_name],
+    )
     organisation_type = RadioField(
-        "Soort organisatie", choices=ORGANISATION_TYPES,
-        validators=[required("Kies wat voor organisatie u bent.")])
+        "Soort organisatie", choices=ORGANISATION_TYPES, validators=[required("Kies wat voor organisatie u bent.")]
+    )
     website = StringField(
-        "Website", filters=[_add_scheme],
-        validators=[required("Vul het webadres van uw organisatie in."), no_control_chars, valid_website])
-    kvk_number = StringField(
-        "KvK-nummer", filters=[_digits_only], validators=[Optional(), valid_kvk_number])
+        "Website",
+        filters=[_add_scheme],
+        validators=[required("Vul het webadres van uw organisatie in."), no_control_chars, valid_website],
+    )
+    kvk_number = StringField("KvK-nummer", filters=[_digits_only], validators=[Optional(), valid_kvk_number])
     city = StringField(
-        "Plaats", filters=[_strip],
-        validators=[required("Vul de plaats in waar uw organisatie gevestigd is."), max_length("city", "De plaats"), one_line])
+        "Plaats",
+        filters=[_strip],
+        validators=[
+            required("Vul de plaats in waar uw organisatie gevestigd is."),
+            max_length("city", "De plaats"),
+            one_line,
+        ],
+    )
     contact_name = StringField(
-        "Naam", filters=[_strip],
-        validators=[required("Vul uw naam in."), max_length("contact_name", "Uw naam"), one_line])
+        "Naam",
+        filters=[_strip],
+        validators=[required("Vul uw naam in."), max_length("contact_name", "Uw naam"), one_line],
+    )
     contact_role = StringField(
-        "Functie", filters=[_strip],
-        validators=[required("Vul uw functie in."), max_length("contact_role", "Uw functie"), one_line])
+        "Functie",
+        filters=[_strip],
+        validators=[required("Vul uw functie in."), max_length("contact_role", "Uw functie"), one_line],
+    )
     email = StringField(
-        "E-mailadres", filters=[_strip],
-        validators=[required("Vul uw e-mailadres in."), no_control_chars, max_length("email", "Het e-mailadres"),
-                    Email(message="Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.",
-                          check_deliverability=False)])
+        "E-mailadres",
+        filters=[_strip],
+        validators=[
+            required("Vul uw e-mailadres in."),
+            no_control_chars,
+            max_length("email", "Het e-mailadres"),
+            Email(
+                message="Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.", check_deliverability=False
+            ),
+        ],
+    )
     phone = StringField(
-        "Telefoonnummer", filters=[_strip],
-        validators=[Optional(), max_length("phone", "Het telefoonnummer"), valid_phone])
+        "Telefoonnummer",
+        filters=[_strip],
+        validators=[Optional(), max_length("phone", "Het telefoonnummer"), valid_phone],
+    )
     offers_stop_support = RadioField(
-        "Biedt uw organisatie programma's aan om te stoppen met roken?", choices=YES_NO,
-        validators=[required("Geef aan of uw organisatie programma's aanbiedt om te stoppen met roken.")])
-    criteria = MultiCheckboxField("Criteria", choices=[SelectChoice(slug, text) for slug, text in CRITERIA.items()], validators=[all_criteria])
+        "Biedt uw organisatie programma's aan om te stoppen met roken?",
+        choices=YES_NO,
+        validators=[required("Geef aan of uw organisatie programma's aanbiedt om te stoppen met roken.")],
+    )
+    criteria = MultiCheckboxField(
+        "Criteria", choices=[SelectChoice(slug, text) for slug, text in CRITERIA.items()], validators=[all_criteria]
+    )
     company_acknowledgement = BooleanField(
         COMPANY_ACKNOWLEDGEMENT,
-        validators=[RequiredIf("organisation_type", "bedrijf",
-                               "Een bedrijf heeft een status aparte. Vink aan dat u dit begrijpt.")])
+        validators=[
+            RequiredIf(
+                "organisation_type", "bedrijf", "Een bedrijf heeft een status aparte. Vink aan dat u dit begrijpt."
+            )
+        ],
+    )
     contributions = MultiCheckboxField(
-        "Bijdragen", choices=[SelectChoice(slug, text) for slug, text in schema.CONTRIBUTIONS.items()], validators=[at_least_one])
+        "Bijdragen",
+        choices=[SelectChoice(slug, text) for slug, text in schema.CONTRIBUTIONS.items()],
+        validators=[at_least_one],
+    )
     contribution_text = TextAreaField(
-        "Toelichting op uw bijdrage", filters=[_strip],
-        validators=[required("Vertel kort hoe uw organisatie wil bijdragen."), no_control_chars,
-                    max_length("contribution_text", "De toelichting")])
+        "Toelichting op uw bijdrage",
+        filters=[_strip],
+        validators=[
+            required("Vertel kort hoe uw organisatie wil bijdragen."),
+            no_control_chars,
+            max_length("contribution_text", "De toelichting"),
+        ],
+    )
     motivation = TextAreaField(
-        "Motivatie", filters=[_strip],
-        validators=[required("Vertel kort waarom uw organisatie partner wil worden."), no_control_chars,
-                    max_length("motivation", "De motivatie")])
+        "Motivatie",
+        filters=[_strip],
+        validators=[
+            required("Vertel kort waarom uw organisatie partner wil worden."),
+            no_control_chars,
+            max_length("motivation", "De motivatie"),
+        ],
+    )
     logo = FileField("Logo", validators=[valid_logo])
     privacy_consent = BooleanField(
-        "Toestemming", validators=[required("Geef toestemming voor het gebruik van uw gegevens om verder te gaan.")])
+        "Toestemming", validators=[required("Geef toestemming voor het gebruik van uw gegevens om verder te gaan.")]
+    )
     # Honeypot: hidden from people by CSS; a bot that fills every field fills this one too.
     homepage_url = StringField("Laat dit veld leeg")
     started = HiddenField()

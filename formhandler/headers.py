@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 #: Set on every response unless a view set its own (the admin's logo preview sets a sandboxing CSP).
 HEADERS = {
     "Content-Security-Policy": CSP,

@@ -78,7 +78,9 @@ class LogBackend:
 
     def send(self, row: OutboxMessage) -> None:
         message = to_email(row, self.config)
-        headers = "".join(f"{name}: {value}\n" for name, value in message.items() if name in ("From", "To", "Subject", "Message-ID"))
+        headers = "".join(
+            f"{name}: {value}\n" for name, value in message.items() if name in ("From", "To", "Subject", "Message-ID")
+        )
         logger.info("Mail (ontwikkelmodus, niet verstuurd):\n%s\n%s", headers, row.body)
 
     def close(self) -> None:
@@ -133,7 +135,7 @@ BACKENDS = {"log": LogBackend, "smtp": SmtpBackend}
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     # SQLite hands back naive datetimes; everything we store is UTC.
-    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _claim(session: Session, row_id: int, now: dt.datetime, lease: dt.timedelta = LEASE) -> OutboxMessage | None:
@@ -156,13 +158,23 @@ def _record(session: Session, row: OutboxMessage, now: dt.datetime, error: str |
         attempts = row.attempts + 1
         values = dict(attempts=attempts, last_error=error, next_attempt_at=now + backoff(attempts))
         logger.warning("Mail %s niet verstuurd (poging %s): %s", row.id, attempts, error)
-    session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
 
 
-def send_pending(session: Session, now: dt.datetime | None = None, limit: int = 100, *,
-                 submission_id: int | None = None, deadline: float | None = None) -> tuple[int, int]:
+def send_pending(
+    session: Session,
+    now: dt.datetime | None = None,
+    limit: int = 100,
+    *,
+    submission_id: int | None = None,
+    deadline: float | None = None,
+) -> tuple[int, int]:
     """Send due unsent messages (optionally only one submission's) until `deadline` (monotonic); (sent, failed)."""
     now = _utc(now or utcnow())
     query = select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
@@ -251,8 +263,9 @@ def status_command():
     """Toon hoeveel berichten wachten, verstuurd zijn of wachten na een mislukte poging."""
     with current_app.extensions["formhandler.sessionmaker"]() as session:
         counts = status(session)
-    click.echo(f"wachtend: {counts['wachtend']}, verstuurd: {counts['verstuurd']}, "
-               f"met mislukte pogingen: {counts['mislukt']}")
+    click.echo(
+        f"wachtend: {counts['wachtend']}, verstuurd: {counts['verstuurd']}, met mislukte pogingen: {counts['mislukt']}"
+    )
 
 
 def init_app(app) -> None:
@@ -262,6 +275,8 @@ def init_app(app) -> None:
     if app.config["MAIL_BACKEND"] not in BACKENDS:
         raise ConfigError(f"MAIL_BACKEND moet een van {sorted(BACKENDS)} zijn, niet {app.config['MAIL_BACKEND']!r}.")
     if app.config["MAIL_BACKEND"] == "log" and not (app.config["DEVELOPMENT"] or app.testing):
-        logger.warning("MAIL_BACKEND=log: mail wordt alleen in het log geschreven en niet verstuurd "
-                       "(alleen voor ontwikkeling); zet FORMHANDLER_MAIL_BACKEND=smtp.")
+        logger.warning(
+            "MAIL_BACKEND=log: mail wordt alleen in het log geschreven en niet verstuurd "
+            "(alleen voor ontwikkeling); zet FORMHANDLER_MAIL_BACKEND=smtp."
+        )
     app.cli.add_command(mail_cli)

@@ -16,16 +16,28 @@ def build_mails(item) -> list[OutboxMessage]:
     name = one_line(item.organisation_name)
     if item.kind == "wijziging":
         return [
-            OutboxMessage(to_addr=item.email, subject=f"Bevestiging van uw wijziging voor {name}"[:200],
-                          body=_change_confirmation(name, item.id)),
-            OutboxMessage(to_addr=current_app.config["NOTIFY_TO"], subject=f"Nieuwe wijziging: {name}"[:200],
-                          body=_change_notice(item, name)),
+            OutboxMessage(
+                to_addr=item.email,
+                subject=f"Bevestiging van uw wijziging voor {name}"[:200],
+                body=_change_confirmation(name, item.id),
+            ),
+            OutboxMessage(
+                to_addr=current_app.config["NOTIFY_TO"],
+                subject=f"Nieuwe wijziging: {name}"[:200],
+                body=_change_notice(item, name),
+            ),
         ]
     return [
-        OutboxMessage(to_addr=item.email, subject="Bevestiging van uw aanmelding bij Alliantie Nederland Rookvrij!",
-                      body=_confirmation(name, item.id)),
-        OutboxMessage(to_addr=current_app.config["NOTIFY_TO"], subject=f"Nieuwe aanmelding: {name}"[:200],
-                      body=_notice(item, name)),
+        OutboxMessage(
+            to_addr=item.email,
+            subject="Bevestiging van uw aanmelding bij Alliantie Nederland Rookvrij!",
+            body=_confirmation(name, item.id),
+        ),
+        OutboxMessage(
+            to_addr=current_app.config["NOTIFY_TO"],
+            subject=f"Nieuwe aanmelding: {name}"[:200],
+            body=_notice(item, name),
+        ),
     ]
 
 
@@ -68,8 +80,13 @@ Bekijk en behandel de aanmelding in het beheer: /beheer/{item.id}
 
 
 # What a change request asks for, by the record field it would change.
-CHANGE_LABELS = {"Title": "naam", "Website": "website", "Logo": "logo", "Summary": "samenvatting",
-                 "Until": "einde van het partnerschap"}
+CHANGE_LABELS = {
+    "Title": "naam",
+    "Website": "website",
+    "Logo": "logo",
+    "Summary": "samenvatting",
+    "Until": "einde van het partnerschap",
+}
 
 
 def _change_confirmation(name: str, item_id: int) -> str:

@@ -34,7 +34,7 @@ LIMITS = {
 
 def utcnow() -> dt.datetime:
     """Timezone-aware now, stored as UTC."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):

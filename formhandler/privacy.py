@@ -34,9 +34,15 @@ def describe(item: Submission, *, with_history: bool = True) -> dict:
     """Every column of an item, its logo as size and type only, and its history."""
     data = {column.name: _value(getattr(item, column.key)) for column in Submission.__table__.columns}
     data["logo"] = (
-        {"type": item.logo.kind, "bytes": len(item.logo.data), "width": item.logo.width,
-         "height": item.logo.height, "sha256": item.logo.sha256}
-        if item.logo is not None else None
+        {
+            "type": item.logo.kind,
+            "bytes": len(item.logo.data),
+            "width": item.logo.width,
+            "height": item.logo.height,
+            "sha256": item.logo.sha256,
+        }
+        if item.logo is not None
+        else None
     )
     if with_history:
         data["history"] = [
@@ -86,8 +92,9 @@ def _mail_to(email: str):
     # An address may appear as "Naam <adres>" in the outbox.
     address = email.strip().lower()
     pattern = "%<" + address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ">"
-    return or_(func.lower(OutboxMessage.to_addr) == address,
-               func.lower(OutboxMessage.to_addr).like(pattern, escape="\\"))
+    return or_(
+        func.lower(OutboxMessage.to_addr) == address, func.lower(OutboxMessage.to_addr).like(pattern, escape="\\")
+    )
 
 
 def items_of(session: Session, email: str) -> list[Submission]:
@@ -100,14 +107,18 @@ def export_person(session: Session, email: str) -> dict:
     items = items_of(session, email)
     ids = [item.id for item in items]
     mails = session.scalars(
-        select(OutboxMessage).where(or_(OutboxMessage.submission_id.in_(ids), _mail_to(email))).order_by(OutboxMessage.id)
+        select(OutboxMessage)
+        .where(or_(OutboxMessage.submission_id.in_(ids), _mail_to(email)))
+        .order_by(OutboxMessage.id)
     )
     return {
         "email": email.strip(),
         "exported_at": utcnow().isoformat(),
         "submissions": [describe(item) for item in items],
-        "mails": [{column.name: _value(getattr(mail, column.key)) for column in OutboxMessage.__table__.columns}
-                  for mail in mails],
+        "mails": [
+            {column.name: _value(getattr(mail, column.key)) for column in OutboxMessage.__table__.columns}
+            for mail in mails
+        ],
     }
 
 

@@ -55,7 +55,7 @@ class Publication:
 def local_date(moment: dt.datetime) -> dt.date:
     """The calendar date in the Netherlands at `moment`."""
     if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(LOCAL_TZ).date()
 
 
@@ -78,13 +78,19 @@ def render_publication(item: Submission, today: dt.date | None = None) -> Public
         except LogoError as exc:
             raise PublishError(f"Het logo kan niet worden gepubliceerd: {exc}.") from None
         if checked.kind != item.logo.kind:
-            raise PublishError("Het logo kan niet worden gepubliceerd: het opgeslagen formaat klopt niet met de inhoud.")
+            raise PublishError(
+                "Het logo kan niet worden gepubliceerd: het opgeslagen formaat klopt niet met de inhoud."
+            )
         logo_filename, logo_bytes = slug + checked.extension, item.logo.data
     # Only organisation data: never contact_name, email, phone, role, motivation or contribution_text.
     fields = {
-        "Title": item.organisation_name, "Slug": slug, "Type": item.organisation_type,
-        "Website": item.website, "Logo": f"{schema.LOGO_DIR}/{logo_filename}" if logo_filename else "",
-        "Since": today, "Contributions": list(item.contributions or ()),
+        "Title": item.organisation_name,
+        "Slug": slug,
+        "Type": item.organisation_type,
+        "Website": item.website,
+        "Logo": f"{schema.LOGO_DIR}/{logo_filename}" if logo_filename else "",
+        "Since": today,
+        "Contributions": list(item.contributions or ()),
     }
     body = f"{markdown_text(item.organisation_name.strip())} is partner van de {ALLIANCE} sinds {nl_date(today)}."
     try:
@@ -111,8 +117,9 @@ def _check_round_trip(publication: Publication) -> None:
         raise PublishError(f"Het partnerrecord is niet geldig: {reasons}.")
 
 
-def publish_item(session: Session, item: Submission, content_dir: str | Path, actor: str,
-                 now: dt.datetime | None = None) -> Publication:
+def publish_item(
+    session: Session, item: Submission, content_dir: str | Path, actor: str, now: dt.datetime | None = None
+) -> Publication:
     """Write the record and logo of a signed item (or the change of an approved request) into content_dir."""
     if item.kind == "wijziging":
         from .changes import publish_change  # imported late: changes builds on this module
@@ -138,8 +145,14 @@ def publish_item(session: Session, item: Submission, content_dir: str | Path, ac
         for path, data in targets:
             write_exclusive(path, data)
             written.append(path)
-        event = change_state(session, item, "gepubliceerd", actor,
-                             f"Gepubliceerd als {PARTNERS_DIR}/{publication.slug}.md", publishing=True)
+        event = change_state(
+            session,
+            item,
+            "gepubliceerd",
+            actor,
+            f"Gepubliceerd als {PARTNERS_DIR}/{publication.slug}.md",
+            publishing=True,
+        )
         event.at = item.updated_at = now  # the announcement dates the partnership by this event
         item.published_slug = publication.slug
         session.commit()
@@ -219,9 +232,12 @@ def _fsync_folder(folder: Path) -> None:
 
 def _published_since(session: Session, start: dt.datetime, kind: str) -> list:
     """(moment, item) of every item of `kind` published since `start`, oldest first."""
-    query = (select(Event.at, Submission).join(Submission, Event.submission_id == Submission.id)
-             .where(Event.to_state == "gepubliceerd", Event.at >= start, Submission.kind == kind)
-             .order_by(Event.at, Submission.id))
+    query = (
+        select(Event.at, Submission)
+        .join(Submission, Event.submission_id == Submission.id)
+        .where(Event.to_state == "gepubliceerd", Event.at >= start, Submission.kind == kind)
+        .order_by(Event.at, Submission.id)
+    )
     if kind == "wijziging":
         query = query.where(Submission.end_date.is_not(None))
     return session.execute(query).all()
@@ -229,7 +245,7 @@ def _published_since(session: Session, start: dt.datetime, kind: str) -> list:
 
 def announcement(session: Session, since: dt.date) -> str:
     """Markdown listing the partners published, and separately those who left, since `since`."""
-    start = dt.datetime.combine(since, dt.time(), tzinfo=LOCAL_TZ).astimezone(dt.timezone.utc)
+    start = dt.datetime.combine(since, dt.time(), tzinfo=LOCAL_TZ).astimezone(dt.UTC)
     rows = _published_since(session, start, "aanmelding")
     text = f"# Nieuwe partners sinds {nl_date(since)}\n\n"
     if not rows:
@@ -240,15 +256,24 @@ def announcement(session: Session, since: dt.date) -> str:
             label = schema.TYPE_SINGULAR.get(item.organisation_type, item.organisation_type)
             line = f"- **{markdown_text(item.organisation_name)}** ({label}), partner sinds {nl_date(local_date(at))}"
             if item.website:
-                line += f": <{item.website}>" if not set("<> ") & set(item.website) else f": {markdown_text(item.website)}"
+                line += (
+                    f": <{item.website}>" if not set("<> ") & set(item.website) else f": {markdown_text(item.website)}"
+                )
             lines.append(line)
-        text += f"Sinds {nl_date(since)} {'is' if len(rows) == 1 else 'zijn'} {len(rows)} " \
-                f"{'organisatie' if len(rows) == 1 else 'organisaties'} partner geworden van de {ALLIANCE}\n\n"
+        text += (
+            f"Sinds {nl_date(since)} {'is' if len(rows) == 1 else 'zijn'} {len(rows)} "
+            f"{'organisatie' if len(rows) == 1 else 'organisaties'} partner geworden van de {ALLIANCE}\n\n"
+        )
         text += "\n".join(lines) + "\n"
     departed = _published_since(session, start, "wijziging")
     if departed:
         # Departures are their own section: the newsletter thanks them, it does not welcome them.
         text += f"\n## Vertrokken partners sinds {nl_date(since)}\n\n"
-        text += "\n".join(f"- **{markdown_text(item.organisation_name)}**, partner tot {nl_date(item.end_date)}"
-                          for _at, item in departed) + "\n"
+        text += (
+            "\n".join(
+                f"- **{markdown_text(item.organisation_name)}**, partner tot {nl_date(item.end_date)}"
+                for _at, item in departed
+            )
+            + "\n"
+        )
     return text

@@ -24,7 +24,9 @@ SYSTEM_ACTOR = "systeem"
 
 def fingerprint(data: Mapping[str, object], logo: CheckedLogo | None) -> str:
     """Hash of the normalised submission: identical resubmissions share it."""
-    normalised = {k: (sorted(v) if isinstance(v, (list, tuple)) else str(v).strip().casefold()) for k, v in data.items()}
+    normalised = {
+        k: (sorted(v) if isinstance(v, (list, tuple)) else str(v).strip().casefold()) for k, v in data.items()
+    }
     payload = json.dumps(normalised, sort_keys=True, ensure_ascii=False)
     if logo is not None:
         payload += hashlib.sha256(logo.data).hexdigest()
@@ -32,7 +34,9 @@ def fingerprint(data: Mapping[str, object], logo: CheckedLogo | None) -> str:
 
 
 # Built once: building a statement per call cost more CPU than executing it.
-_FIND_BY_FINGERPRINT = select(Submission.__table__.c.id).where(Submission.__table__.c.fingerprint == bindparam("fingerprint"))
+_FIND_BY_FINGERPRINT = select(Submission.__table__.c.id).where(
+    Submission.__table__.c.fingerprint == bindparam("fingerprint")
+)
 _INSERT_LOGO = insert(Logo.__table__)
 _INSERT_EVENT = insert(Event.__table__)
 _INSERT_OUTBOX = insert(OutboxMessage.__table__)
@@ -40,17 +44,26 @@ _INSERT_OUTBOX = insert(OutboxMessage.__table__)
 
 def _insert_new_submission(dialect_insert):
     """INSERT ... ON CONFLICT (fingerprint) DO NOTHING RETURNING id: no id back means a duplicate."""
-    return (dialect_insert(Submission.__table__).on_conflict_do_nothing(index_elements=["fingerprint"])
-            .returning(Submission.__table__.c.id))
+    return (
+        dialect_insert(Submission.__table__)
+        .on_conflict_do_nothing(index_elements=["fingerprint"])
+        .returning(Submission.__table__.c.id)
+    )
 
 
 # Both backends speak ON CONFLICT; one statement replaces a look-up, a savepoint and its release.
-_INSERT_SUBMISSION = {"sqlite": _insert_new_submission(sqlite_insert),
-                      "postgresql": _insert_new_submission(postgresql_insert)}
+_INSERT_SUBMISSION = {
+    "sqlite": _insert_new_submission(sqlite_insert),
+    "postgresql": _insert_new_submission(postgresql_insert),
+}
 
 
 def insert_submission(
-    connection: Connection, data: Mapping[str, object], logo: CheckedLogo | None, *, state: str = "nieuw",
+    connection: Connection,
+    data: Mapping[str, object],
+    logo: CheckedLogo | None,
+    *,
+    state: str = "nieuw",
     mails: Callable[[object], list] | None = None,
 ) -> tuple[int, bool]:
     """Insert a submission, its logo, first event and outbox mails inside the caller's transaction.
@@ -66,11 +79,27 @@ def insert_submission(
     if item_id is None:
         return connection.scalar(_FIND_BY_FINGERPRINT, {"fingerprint": print_}), False
     if logo is not None:
-        connection.execute(_INSERT_LOGO, {
-            "submission_id": item_id, "data": logo.data, "kind": logo.kind, "width": logo.width,
-            "height": logo.height, "sha256": hashlib.sha256(logo.data).hexdigest()})
-    connection.execute(_INSERT_EVENT, {"submission_id": item_id, "actor": SYSTEM_ACTOR, "from_state": "",
-                                       "to_state": state, "note": "Ontvangen via het formulier"})
+        connection.execute(
+            _INSERT_LOGO,
+            {
+                "submission_id": item_id,
+                "data": logo.data,
+                "kind": logo.kind,
+                "width": logo.width,
+                "height": logo.height,
+                "sha256": hashlib.sha256(logo.data).hexdigest(),
+            },
+        )
+    connection.execute(
+        _INSERT_EVENT,
+        {
+            "submission_id": item_id,
+            "actor": SYSTEM_ACTOR,
+            "from_state": "",
+            "to_state": state,
+            "note": "Ontvangen via het formulier",
+        },
+    )
     item = SimpleNamespace(**{"kind": "aanmelding", **data, "id": item_id, "state": state})
     rows = [_outbox_values(message, item_id) for message in (mails(item) if mails else ())]
     if rows:
@@ -80,14 +109,21 @@ def insert_submission(
 
 def _outbox_values(message: OutboxMessage, submission_id: int) -> dict:
     """Column values of an unsaved OutboxMessage; unset columns take their defaults on insert."""
-    values = {column.key: getattr(message, column.key) for column in OutboxMessage.__table__.columns
-              if getattr(message, column.key) is not None}
+    values = {
+        column.key: getattr(message, column.key)
+        for column in OutboxMessage.__table__.columns
+        if getattr(message, column.key) is not None
+    }
     values["submission_id"] = submission_id
     return values
 
 
 def add_submission(
-    session: Session, data: Mapping[str, object], logo: CheckedLogo | None, *, state: str = "nieuw",
+    session: Session,
+    data: Mapping[str, object],
+    logo: CheckedLogo | None,
+    *,
+    state: str = "nieuw",
     mails: Callable[[object], list] | None = None,
 ) -> tuple[Submission, bool]:
     """Store a submission in its own transaction (CLI, tests); (item, False) for a duplicate."""
@@ -98,8 +134,13 @@ def add_submission(
     return item, created
 
 
-def submit(data: Mapping[str, object], logo: CheckedLogo | None, *, state: str = "nieuw",
-           mails: Callable[[object], list] | None = None) -> tuple[int, bool]:
+def submit(
+    data: Mapping[str, object],
+    logo: CheckedLogo | None,
+    *,
+    state: str = "nieuw",
+    mails: Callable[[object], list] | None = None,
+) -> tuple[int, bool]:
     """Store a submission from a request in a transaction of its own; returns once it is committed."""
     with current_app.extensions["formhandler.engine"].begin() as connection:
         return insert_submission(connection, data, logo, state=state, mails=mails)
@@ -108,11 +149,15 @@ def submit(data: Mapping[str, object], logo: CheckedLogo | None, *, state: str =
 def get(session: Session, item_id: int) -> Submission | None:
     """One item with its logo and history."""
     return session.scalar(
-        select(Submission).options(selectinload(Submission.events), selectinload(Submission.logo)).where(Submission.id == item_id)
+        select(Submission)
+        .options(selectinload(Submission.events), selectinload(Submission.logo))
+        .where(Submission.id == item_id)
     )
 
 
-def change_state(session: Session, item: Submission, target: str, actor: str, note: str = "", *, publishing: bool = False) -> Event:
+def change_state(
+    session: Session, item: Submission, target: str, actor: str, note: str = "", *, publishing: bool = False
+) -> Event:
     """Move an item to `target` if the procedure allows it, recording who, when and why."""
     check_transition(item.state, target, publishing=publishing, kind=item.kind)
     event = Event(actor=actor, from_state=item.state, to_state=target, note=note.strip())
@@ -130,8 +175,15 @@ def add_note(session: Session, item: Submission, actor: str, note: str) -> Event
     return event
 
 
-def search(session: Session, *, state: str | None = None, kind: str | None = None, text: str | None = None,
-           organisation_type: str | None = None, limit: int = 200) -> list[Submission]:
+def search(
+    session: Session,
+    *,
+    state: str | None = None,
+    kind: str | None = None,
+    text: str | None = None,
+    organisation_type: str | None = None,
+    limit: int = 200,
+) -> list[Submission]:
     """Items newest first, filtered by state, kind, type and a free-text search."""
     query = select(Submission).order_by(Submission.created_at.desc(), Submission.id.desc()).limit(limit)
     if state:
@@ -142,9 +194,13 @@ def search(session: Session, *, state: str | None = None, kind: str | None = Non
         query = query.where(Submission.organisation_type == organisation_type)
     if text:
         like = f"%{text.strip().lower()}%"
-        query = query.where(or_(func.lower(Submission.organisation_name).like(like),
-                                func.lower(Submission.email).like(like),
-                                func.lower(Submission.city).like(like)))
+        query = query.where(
+            or_(
+                func.lower(Submission.organisation_name).like(like),
+                func.lower(Submission.email).like(like),
+                func.lower(Submission.city).like(like),
+            )
+        )
     return list(session.scalars(query))
 
 

@@ -13,8 +13,7 @@ from partners.schema import CONTRIBUTIONS, LOGO_MAX_BYTES
 
 from . import csrf, mail, mail_texts, queue
 from .db import UNAVAILABLE_ERRORS
-from .form_views import (CSRF_MESSAGE, UNAVAILABLE_MESSAGE, anchor, aria, bot_reason, invalid_attr,
-                         invalid_fields)
+from .form_views import CSRF_MESSAGE, UNAVAILABLE_MESSAGE, anchor, aria, bot_reason, invalid_attr, invalid_fields
 from .forms import RegistrationForm, started_token
 from .limits import limiter
 
@@ -25,12 +24,26 @@ limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])(b
 logger = logging.getLogger(__name__)
 
 # Marks for a reviewer, never a reason to refuse: an address from a throwaway-mail service.
-DISPOSABLE_DOMAINS = frozenset({
-    "10minutemail.com", "discard.email", "dispostable.com", "getnada.com", "guerrillamail.com",
-    "guerrillamail.net", "mailinator.com", "maildrop.cc", "mintemail.com", "mohmal.com",
-    "sharklasers.com", "temp-mail.org", "tempmail.com", "throwawaymail.com", "trashmail.com",
-    "yopmail.com",
-})
+DISPOSABLE_DOMAINS = frozenset(
+    {
+        "10minutemail.com",
+        "discard.email",
+        "dispostable.com",
+        "getnada.com",
+        "guerrillamail.com",
+        "guerrillamail.net",
+        "mailinator.com",
+        "maildrop.cc",
+        "mintemail.com",
+        "mohmal.com",
+        "sharklasers.com",
+        "temp-mail.org",
+        "tempmail.com",
+        "throwawaymail.com",
+        "trashmail.com",
+        "yopmail.com",
+    }
+)
 MAX_LINKS = 3
 _LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
 
@@ -53,10 +66,19 @@ def render_form(form: RegistrationForm, status: int = 200, notice: str = ""):
     if request.method == "POST" and form.logo.data:
         chosen_file = form.logo.data.filename or "een bestand"
     return render_template(
-        "register.html", form=form, invalid=invalid_fields(form), notice=notice, chosen_file=chosen_file,
-        criteria=CRITERIA, conditional=CONDITIONAL, company_acknowledgement=COMPANY_ACKNOWLEDGEMENT,
-        contributions=CONTRIBUTIONS, logo_max_kb=LOGO_MAX_BYTES // 1024,
-        aria=aria, invalid_attr=invalid_attr, anchor=anchor,
+        "register.html",
+        form=form,
+        invalid=invalid_fields(form),
+        notice=notice,
+        chosen_file=chosen_file,
+        criteria=CRITERIA,
+        conditional=CONDITIONAL,
+        company_acknowledgement=COMPANY_ACKNOWLEDGEMENT,
+        contributions=CONTRIBUTIONS,
+        logo_max_kb=LOGO_MAX_BYTES // 1024,
+        aria=aria,
+        invalid_attr=invalid_attr,
+        anchor=anchor,
     ), status
 
 

@@ -98,8 +98,10 @@ def _serve_settings(args) -> dict:
     """Read the settings again for every build, so a changed pelicanconf.py takes effect."""
     from pelican.settings import read_settings
 
-    return read_settings(args.settings, override={"PATH": str(Path(args.content).resolve()),
-                                                  "OUTPUT_PATH": str(Path(args.output).resolve())})
+    return read_settings(
+        args.settings,
+        override={"PATH": str(Path(args.content).resolve()), "OUTPUT_PATH": str(Path(args.output).resolve())},
+    )
 
 
 def _rebuild(settings: dict) -> bool:
@@ -122,8 +124,12 @@ def _rebuild(settings: dict) -> bool:
     except RecordError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr, flush=True)
-        print(f"{len(exc.problems)} fout(en); het voorbeeld toont de laatste goede versie. "
-              "Sla het bestand opnieuw op na het herstellen.", file=sys.stderr, flush=True)
+        print(
+            f"{len(exc.problems)} fout(en); het voorbeeld toont de laatste goede versie. "
+            "Sla het bestand opnieuw op na het herstellen.",
+            file=sys.stderr,
+            flush=True,
+        )
         return False
     except Exception as exc:  # a broken template or page must not stop the preview either
         print(f"Bouwen mislukt: {exc}", file=sys.stderr, flush=True)

@@ -18,7 +18,19 @@ from xml.sax.saxutils import escape
 from .schema import Record
 from .write_worker import write_if_changed
 
-CSV_COLUMNS = ("slug", "title", "type", "website", "since", "until", "summary", "sector", "contributions", "url", "logo")
+CSV_COLUMNS = (
+    "slug",
+    "title",
+    "type",
+    "website",
+    "since",
+    "until",
+    "summary",
+    "sector",
+    "contributions",
+    "url",
+    "logo",
+)
 # Cached row texts are trusted only by the exact code that wrote them.
 _FRAGMENTS_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
@@ -36,10 +48,17 @@ def partner_rows(records: list[Record], logos: dict, today: dt.date) -> list[dic
 
 def _partner_row(r: Record, logo, today: dt.date) -> dict:
     return {
-        "slug": r.slug, "title": r.title, "type": r.type, "website": r.website,
-        "since": r.since.isoformat(), "until": r.until.isoformat() if r.until else "",
-        "active": r.is_active(today), "summary": r.summary, "sector": r.sector,
-        "contributions": list(r.contributions), "url": f"/partners/{r.slug}/",
+        "slug": r.slug,
+        "title": r.title,
+        "type": r.type,
+        "website": r.website,
+        "since": r.since.isoformat(),
+        "until": r.until.isoformat() if r.until else "",
+        "active": r.is_active(today),
+        "summary": r.summary,
+        "sector": r.sector,
+        "contributions": list(r.contributions),
+        "url": f"/partners/{r.slug}/",
         "logo": logo.url if logo else "",
     }
 
@@ -96,8 +115,14 @@ def _csv_row(row: dict) -> str:
     return buffer.getvalue()
 
 
-def write_open_data(out: Path, records: list[Record], logos: dict, today: dt.date,
-                    cache_file: Path | None = None, write: Callable[[Path, bytes], object] | None = None) -> None:
+def write_open_data(
+    out: Path,
+    records: list[Record],
+    logos: dict,
+    today: dt.date,
+    cache_file: Path | None = None,
+    write: Callable[[Path, bytes], object] | None = None,
+) -> None:
     """partners.json and partners.csv, safe to open in a spreadsheet.
 
     With `cache_file`, each row's JSON and CSV text is kept, keyed by the record's digest, its
@@ -106,6 +131,7 @@ def write_open_data(out: Path, records: list[Record], logos: dict, today: dt.dat
     writing helper).
     """
     from .records import record_digest  # not at module level: the form handler's CLI imports this module
+
     write = write or write_if_changed
     cache = _load_fragments(cache_file) if cache_file else {}
     fresh: dict[str, tuple[str | None, str]] = {}
@@ -150,8 +176,15 @@ def _save_fragments(cache_file: Path, fragments: dict) -> None:
         pass  # a read-only cache only costs time
 
 
-def write_feed(out: Path, records: list[Record], site_url: str, site_name: str, today: dt.date, limit: int = 50,
-               cache_file: Path | None = None) -> None:
+def write_feed(
+    out: Path,
+    records: list[Record],
+    site_url: str,
+    site_name: str,
+    today: dt.date,
+    limit: int = 50,
+    cache_file: Path | None = None,
+) -> None:
     """An Atom feed of the newest partners, and a second one of the partners who left.
 
     Departures get their own feed (feeds/vertrokken.atom.xml) rather than entries in the first:
@@ -166,13 +199,31 @@ def write_feed(out: Path, records: list[Record], site_url: str, site_name: str, 
     # Only an end date that has passed is a departure; an announced one is not news yet.
     gone = sorted((r for r in records if r.until and r.until <= today), key=lambda r: (r.until, r.slug), reverse=True)
     feeds = [
-        (out / "feeds" / "partners.atom.xml", site_url, f"Nieuwe partners van {site_name}",
-         "Organisaties die partner zijn geworden van de Alliantie.", "partners.atom.xml",
-         [(f"Nieuwe partner: {r.title}", r.slug, r.since, f"sinds-{r.since}", r.summary or r.title) for r in newest]),
-        (out / "feeds" / "vertrokken.atom.xml", site_url, f"Vertrokken partners van {site_name}",
-         "Organisaties waarvan het partnerschap met de Alliantie is beëindigd.", "vertrokken.atom.xml",
-         [(f"Partnerschap beëindigd: {r.title}", r.slug, r.until, f"tot-{r.until}",
-           f"Het partnerschap van {r.title} is beëindigd per {r.until.isoformat()}.") for r in gone[:limit]]),
+        (
+            out / "feeds" / "partners.atom.xml",
+            site_url,
+            f"Nieuwe partners van {site_name}",
+            "Organisaties die partner zijn geworden van de Alliantie.",
+            "partners.atom.xml",
+            [(f"Nieuwe partner: {r.title}", r.slug, r.since, f"sinds-{r.since}", r.summary or r.title) for r in newest],
+        ),
+        (
+            out / "feeds" / "vertrokken.atom.xml",
+            site_url,
+            f"Vertrokken partners van {site_name}",
+            "Organisaties waarvan het partnerschap met de Alliantie is beëindigd.",
+            "vertrokken.atom.xml",
+            [
+                (
+                    f"Partnerschap beëindigd: {r.title}",
+                    r.slug,
+                    r.until,
+                    f"tot-{r.until}",
+                    f"Het partnerschap van {r.title} is beëindigd per {r.until.isoformat()}.",
+                )
+                for r in gone[:limit]
+            ],
+        ),
     ]
     key = hashlib.sha256((_FRAGMENTS_VERSION + repr(feeds)).encode()).hexdigest()
     if cache_file is not None and all(os.path.isfile(feed[0]) for feed in feeds):
@@ -199,7 +250,7 @@ def _stable_atom():
     from feedgenerator import Atom1Feed
 
     class _StableAtom(Atom1Feed):
-        fallback = dt.datetime(2013, 10, 1, tzinfo=dt.timezone.utc)  # the Alliantie's founding date
+        fallback = dt.datetime(2013, 10, 1, tzinfo=dt.UTC)  # the Alliantie's founding date
 
         def latest_post_date(self):
             dates = [item["updateddate"] or item["pubdate"] for item in self.items]
@@ -210,12 +261,24 @@ def _stable_atom():
 
 def _write_atom(path: Path, site_url: str, title: str, description: str, name: str, entries: list) -> None:
     """One Atom feed; entries are (title, slug, date, id suffix, description)."""
-    feed = _stable_atom()(title=title, link=f"{site_url}/partners/", description=description,
-                          feed_url=f"{site_url}/feeds/{name}", feed_guid=f"{site_url}/feeds/{name}", language="nl")
+    feed = _stable_atom()(
+        title=title,
+        link=f"{site_url}/partners/",
+        description=description,
+        feed_url=f"{site_url}/feeds/{name}",
+        feed_guid=f"{site_url}/feeds/{name}",
+        language="nl",
+    )
     for entry_title, slug, day, suffix, text in entries:
-        when = dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
-        feed.add_item(title=entry_title, link=f"{site_url}/partners/{slug}/", description=text,
-                      unique_id=f"{site_url}/partners/{slug}/#{suffix}", pubdate=when, updateddate=when)
+        when = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+        feed.add_item(
+            title=entry_title,
+            link=f"{site_url}/partners/{slug}/",
+            description=text,
+            unique_id=f"{site_url}/partners/{slug}/#{suffix}",
+            pubdate=when,
+            updateddate=when,
+        )
     buffer = io.StringIO()
     feed.write(buffer, "utf-8")
     write_if_changed(path, buffer.getvalue().encode())
@@ -225,13 +288,14 @@ def write_sitemap(out: Path, site_url: str, paths: list[str]) -> None:
     """sitemap.xml listing every public page once."""
     seen = dict.fromkeys(paths)  # first occurrence wins, in order
     entries = "".join(f"  <url><loc>{escape(site_url + '/' + p.lstrip('/'))}</loc></url>\n" for p in seen)
-    text = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n")
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n"
+    )
     write_if_changed(out / "sitemap.xml", text.encode())
 
 
 def write_robots(out: Path, site_url: str) -> None:
     """robots.txt: everything public may be indexed, the application form included; never the admin."""
-    text = ("User-agent: *\nDisallow: /beheer/\n\n"
-            f"Sitemap: {site_url}/sitemap.xml\n")
+    text = f"User-agent: *\nDisallow: /beheer/\n\nSitemap: {site_url}/sitemap.xml\n"
     write_if_changed(out / "robots.txt", text.encode())

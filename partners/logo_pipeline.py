@@ -182,8 +182,14 @@ class LogoPipeline:
             if webp_name:
                 webp.append(f"{self._publish(record.slug, webp_name, digest, entry)} {density:g}x")
         url = fallback[0].split(" ")[0]
-        return WallLogo(url=url, width=shown[0], height=shown[1], file_name=url.rsplit("/", 1)[-1],
-                        srcset=", ".join(fallback) if len(fallback) > 1 else "", webp_srcset=", ".join(webp))
+        return WallLogo(
+            url=url,
+            width=shown[0],
+            height=shown[1],
+            file_name=url.rsplit("/", 1)[-1],
+            srcset=", ".join(fallback) if len(fallback) > 1 else "",
+            webp_srcset=", ".join(webp),
+        )
 
     def _source_digest(self, path: str, trust_stat: bool = True) -> tuple[bytes | None, str]:
         """(source bytes or None, cache key) of a logo file; None when the key was known already."""
@@ -259,8 +265,9 @@ class LogoPipeline:
 
     def save(self) -> None:
         """Keep the entries of this build in the index; delete the files of logos no longer used."""
-        entries = {digest: {"meta": e["meta"], "files": e["files"]} for digest, e in self._used.items()
-                   if "data" not in e}
+        entries = {
+            digest: {"meta": e["meta"], "files": e["files"]} for digest, e in self._used.items() if "data" not in e
+        }
         hashed = {path: known for path, known in self._hashed_now.items() if known[1] in entries}
         if entries == self._index and hashed == self._hashed:
             return

@@ -111,7 +111,8 @@ class PartnerGenerator(Generator):
             partner_logos=tiles,
             partner_url=partner_url,
             # Absolute: the badge snippet on a partner page is pasted into other sites.
-            public_site_url=self.settings.get("SITEURL") or self.settings.get("PARTNERS_DEV_SITEURL", "http://127.0.0.1:8000"),
+            public_site_url=self.settings.get("SITEURL")
+            or self.settings.get("PARTNERS_DEV_SITEURL", "http://127.0.0.1:8000"),
             contribution_labels=schema.CONTRIBUTIONS,
             partner_criteria=CRITERIA,
             build_today=today,
@@ -130,13 +131,20 @@ class PartnerGenerator(Generator):
         # pages render here.
         out.mkdir(parents=True, exist_ok=True)
         writes = build_writes()
-        export.write_open_data(out, self.records, self.logos, today, cache_file=cache_dir / "open-data.pickle",
-                               write=lambda path, data: writes.write(os.fspath(path), data))
+        export.write_open_data(
+            out,
+            self.records,
+            self.logos,
+            today,
+            cache_file=cache_dir / "open-data.pickle",
+            write=lambda path, data: writes.write(os.fspath(path), data),
+        )
         self._write_wall_pages(writer, out)
         self._write_partner_pages(writer, out)
         site_url = self.context["public_site_url"]
-        export.write_feed(out, self.records, site_url, self.settings["SITENAME"], today,
-                          cache_file=cache_dir / "feeds.key")
+        export.write_feed(
+            out, self.records, site_url, self.settings["SITENAME"], today, cache_file=cache_dir / "feeds.key"
+        )
         export.write_sitemap(out, site_url, self._site_paths())
         export.write_robots(out, site_url)
         # Pelican's own copy rewrites every theme file each build (THEME_STATIC_PATHS is empty);
@@ -146,10 +154,16 @@ class PartnerGenerator(Generator):
     def _write_wall_pages(self, writer, out: Path) -> None:
         """The wall, its type views and A-Z; skipped when no tile on them changed (e.g. a summary edit)."""
         wall = self.context["partners_wall"]
-        views = {f"{WALL_URL}index.html": (wall, None, "wall"),
-                 f"{WALL_URL}a-z/index.html": (sorted(wall, key=lambda r: r.title.casefold()), None, "a-z")}
+        views = {
+            f"{WALL_URL}index.html": (wall, None, "wall"),
+            f"{WALL_URL}a-z/index.html": (sorted(wall, key=lambda r: r.title.casefold()), None, "a-z"),
+        }
         for type_slug in schema.TYPES:
-            views[f"{WALL_URL}type/{type_slug}/index.html"] = ([r for r in wall if r.type == type_slug], type_slug, "wall")
+            views[f"{WALL_URL}type/{type_slug}/index.html"] = (
+                [r for r in wall if r.type == type_slug],
+                type_slug,
+                "wall",
+            )
         template = self.get_template("partners")
         cache = PageCache(Path(self.settings.get("CACHE_PATH", ".cache")) / "wall-pages.pickle", self._shared_inputs())
         # A tile shows only slug, title, type and logo; the lead shows the count. Each tile's repr
@@ -167,8 +181,9 @@ class PartnerGenerator(Generator):
         """Render each partner page, skipping pages whose inputs are unchanged since the last build."""
         page_template = self.get_template("partner")
         today = self.context["build_today"]
-        cache = PageCache(Path(self.settings.get("CACHE_PATH", ".cache")) / "partner-pages.pickle",
-                          self._shared_inputs())
+        cache = PageCache(
+            Path(self.settings.get("CACHE_PATH", ".cache")) / "partner-pages.pickle", self._shared_inputs()
+        )
         for record in self.records:
             name = f"{partner_url(record.slug)}index.html"
             logo = self.logos.get(record.slug)

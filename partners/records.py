@@ -26,10 +26,12 @@ from .validate import Problem, record_from_values, validate_fields
 logger = logging.getLogger("pelican.readers")
 PARTNERS_DIR = "partners"
 # The cache is trusted only by the exact code that wrote it: rules, schema and reader.
-CACHE_VERSION = hashlib.sha256(b"".join(
-    (Path(__file__).parent / name).read_bytes()
-    for name in ("records.py", "schema.py", "validate.py", "markup.py", "logos.py")
-)).hexdigest()
+CACHE_VERSION = hashlib.sha256(
+    b"".join(
+        (Path(__file__).parent / name).read_bytes()
+        for name in ("records.py", "schema.py", "validate.py", "markup.py", "logos.py")
+    )
+).hexdigest()
 # The same pattern Python-Markdown's meta extension uses to recognise a header line.
 _META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _CONTINUATION_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
@@ -153,7 +155,12 @@ def read_record(path: Path, content_dir: Path | None = None, check_logo_file: bo
     problems += [Problem(p.field, p.reason, shown, lines.get(p.field, 1)) for p in field_problems]
     if "Slug" in values and values["Slug"] != path.stem:
         problems.append(
-            Problem("Slug", f"'{values['Slug']}' moet gelijk zijn aan de bestandsnaam '{path.stem}'", shown, lines.get("Slug", 1))
+            Problem(
+                "Slug",
+                f"'{values['Slug']}' moet gelijk zijn aan de bestandsnaam '{path.stem}'",
+                shown,
+                lines.get("Slug", 1),
+            )
         )
     if check_logo_file and values.get("Logo") and content_dir is not None:
         reason = logo_file_problem(content_dir / str(values["Logo"]))
@@ -235,8 +242,9 @@ def _digest(record: schema.Record) -> str:
 _digests: dict[int, tuple[schema.Record, str]] = {}  # the records of the last load_records, by id
 
 
-def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: Path | None = None
-                 ) -> tuple[list[schema.Record], list[Problem]]:
+def load_records(
+    content_dir: Path, check_logo_files: bool = True, cache_file: Path | None = None
+) -> tuple[list[schema.Record], list[Problem]]:
     """Read and validate every record under content_dir/partners; slugs must be unique.
 
     With `cache_file`, a record whose file and logo are unchanged since the last run is not
@@ -282,7 +290,9 @@ def load_records(content_dir: Path, check_logo_files: bool = True, cache_file: P
     seen: dict[str, str] = {}
     for record in records:
         if record.slug in seen:
-            problems.append(Problem("Slug", f"'{record.slug}' wordt ook gebruikt in {seen[record.slug]}", record.source, 1))
+            problems.append(
+                Problem("Slug", f"'{record.slug}' wordt ook gebruikt in {seen[record.slug]}", record.source, 1)
+            )
         seen[record.slug] = record.source
     return records, problems
 

@@ -61,9 +61,7 @@ def check_slug(value: str) -> str:
     """Lowercase letters and digits separated by single hyphens."""
     value = clean_line(value, max_length=schema.SLUG_MAX)
     if not schema.SLUG_RE.match(value):
-        raise InvalidValue(
-            "alleen kleine letters a-z, cijfers en losse koppeltekens, bijvoorbeeld 'gemeente-utrecht'"
-        )
+        raise InvalidValue("alleen kleine letters a-z, cijfers en losse koppeltekens, bijvoorbeeld 'gemeente-utrecht'")
     return value
 
 
@@ -139,9 +137,7 @@ def check_contributions(value: str) -> tuple[str, ...]:
     items = [item.strip() for item in value.split(",") if item.strip()]
     unknown = [item for item in items if item not in schema.CONTRIBUTIONS]
     if unknown:
-        raise InvalidValue(
-            f"onbekende bijdrage '{unknown[0]}'; kies uit: " + ", ".join(schema.CONTRIBUTIONS)
-        )
+        raise InvalidValue(f"onbekende bijdrage '{unknown[0]}'; kies uit: " + ", ".join(schema.CONTRIBUTIONS))
     if len(set(items)) != len(items):
         raise InvalidValue("noemt een bijdrage meer dan eens")
     return tuple(items)
@@ -167,9 +163,7 @@ def validate_fields(fields: Mapping[str, str]) -> tuple[dict[str, object], list[
     problems: list[Problem] = []
     for name in fields:
         if name not in CHECKS:
-            problems.append(
-                Problem(name, "onbekend veld; toegestaan zijn: " + ", ".join(schema.FIELDS))
-            )
+            problems.append(Problem(name, "onbekend veld; toegestaan zijn: " + ", ".join(schema.FIELDS)))
     for name in schema.FIELDS:
         raw = fields.get(name)
         if raw is None or (not str(raw).strip() and name in schema.REQUIRED):

@@ -286,8 +286,9 @@ class BackgroundWrites:
 def _start() -> subprocess.Popen:
     """Start the helper: this interpreter, without site packages (-S) or user settings (-I)."""
     code = f"import sys; sys.path.insert(0, {_ROOT!r}); from partners.write_worker import main; main()"
-    return subprocess.Popen([sys.executable, "-I", "-S", "-c", code],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 16)
+    return subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 16
+    )
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from .write_worker import BackgroundWrites
 
-
 _current: BackgroundWrites | None = None  # the writes of the build in progress in this process
 _current_lock = threading.Lock()
 

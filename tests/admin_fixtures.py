@@ -54,12 +54,22 @@ def post_form(client, page_url: str, action: str, data: dict):
 def submission_data(**overrides) -> dict:
     """Every Submission column the model requires, filled with a valid application."""
     data = dict(
-        organisation_name="Stichting Frisse Lucht", organisation_type="maatschappelijke-organisatie",
-        website="https://frisselucht.example.org", kvk_number="12345678", city="Utrecht",
-        contact_name="Jan Jansen", contact_role="Directeur", email="jan@frisselucht.example.org",
-        phone="", offers_stop_support=False, criteria=[c for c in CRITERIA if c != "stopondersteuning"],
-        criteria_hash=CRITERIA_HASH, company_acknowledged=False, contributions=["kennis", "netwerk"],
-        contribution_text="Wij delen kennis.", motivation="Wij willen een rookvrije generatie.",
+        organisation_name="Stichting Frisse Lucht",
+        organisation_type="maatschappelijke-organisatie",
+        website="https://frisselucht.example.org",
+        kvk_number="12345678",
+        city="Utrecht",
+        contact_name="Jan Jansen",
+        contact_role="Directeur",
+        email="jan@frisselucht.example.org",
+        phone="",
+        offers_stop_support=False,
+        criteria=[c for c in CRITERIA if c != "stopondersteuning"],
+        criteria_hash=CRITERIA_HASH,
+        company_acknowledged=False,
+        contributions=["kennis", "netwerk"],
+        contribution_text="Wij delen kennis.",
+        motivation="Wij willen een rookvrije generatie.",
     )
     data.update(overrides)
     return data

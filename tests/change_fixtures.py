@@ -9,17 +9,29 @@ from PIL import Image
 
 from partners.render import render_record
 
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#0a5"/></svg>'
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#0a5"/></svg>'
+)
 FORM = "/aanmelden/wijziging/"
 THANKS = "/aanmelden/wijziging/bedankt/"
 PARTNER = {
-    "Title": "Stichting Oude Naam", "Slug": "stichting-oude-naam", "Type": "maatschappelijke-organisatie",
-    "Website": "https://oud.example.nl", "Logo": "logos/stichting-oude-naam.svg", "Since": "2024-01-15",
-    "Summary": "Oude samenvatting.", "Contributions": "kennis",
+    "Title": "Stichting Oude Naam",
+    "Slug": "stichting-oude-naam",
+    "Type": "maatschappelijke-organisatie",
+    "Website": "https://oud.example.nl",
+    "Logo": "logos/stichting-oude-naam.svg",
+    "Since": "2024-01-15",
+    "Summary": "Oude samenvatting.",
+    "Contributions": "kennis",
 }
 BODY = "Stichting Oude Naam is partner van de Alliantie Nederland Rookvrij! sinds 15 januari 2024."
-GONE = {"Title": "Gemeente Al Weg", "Slug": "gemeente-al-weg", "Type": "overheid", "Since": "2020-01-01",
-        "Until": "2025-01-01"}
+GONE = {
+    "Title": "Gemeente Al Weg",
+    "Slug": "gemeente-al-weg",
+    "Type": "overheid",
+    "Since": "2020-01-01",
+    "Until": "2025-01-01",
+}
 
 
 def write_partners(content_dir) -> None:
@@ -38,15 +50,24 @@ def png(colour=(200, 30, 30)) -> bytes:
 def form_tokens(client) -> dict:
     """GET the change form and read the CSRF token and the signed start time."""
     html = client.get(FORM).get_data(as_text=True)
-    return {name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', html).group(1)
-            for name in ("csrf_token", "started")}
+    return {
+        name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', html).group(1)
+        for name in ("csrf_token", "started")
+    }
 
 
 def change_form(**fields) -> dict:
     """A valid request for the partner on disk; None leaves a field out."""
-    data = {"partner": "stichting-oude-naam", "changes": ["samenvatting"], "new_summary": "Nieuwe samenvatting.",
-            "contact_name": "Petra Privé", "contact_role": "Communicatie", "email": "petra@oud.example.nl",
-            "privacy_consent": "y", "homepage_url": ""}
+    data = {
+        "partner": "stichting-oude-naam",
+        "changes": ["samenvatting"],
+        "new_summary": "Nieuwe samenvatting.",
+        "contact_name": "Petra Privé",
+        "contact_role": "Communicatie",
+        "email": "petra@oud.example.nl",
+        "privacy_consent": "y",
+        "homepage_url": "",
+    }
     data.update(fields)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -62,8 +83,14 @@ def post_change(client, tokens: dict | None = None, **fields):
 #: kind -> (form fields, the requested dict stored)
 KINDS = {
     "naam": ({"changes": ["naam"], "new_name": "Stichting Nieuwe Naam"}, {"Title": "Stichting Nieuwe Naam"}),
-    "website": ({"changes": ["website"], "new_website": "www.nieuw.example.nl"}, {"Website": "https://www.nieuw.example.nl"}),
+    "website": (
+        {"changes": ["website"], "new_website": "www.nieuw.example.nl"},
+        {"Website": "https://www.nieuw.example.nl"},
+    ),
     "logo": ({"changes": ["logo"], "logo": png()}, {"Logo": "nieuw"}),
-    "samenvatting": ({"changes": ["samenvatting"], "new_summary": "Nu ook actief in Zwolle."}, {"Summary": "Nu ook actief in Zwolle."}),
+    "samenvatting": (
+        {"changes": ["samenvatting"], "new_summary": "Nu ook actief in Zwolle."},
+        {"Summary": "Nu ook actief in Zwolle."},
+    ),
     "einde": ({"changes": ["einde"], "end_date": "2026-11-01"}, {"Until": "2026-11-01"}),
 }

@@ -71,7 +71,9 @@ def content_dir(tmp_path) -> Path:
 def write_record(content_dir):
     """Write one record (fields dict, rendered and validated) or raw text into content_dir."""
 
-    def write(fields: dict | None = None, *, slug: str | None = None, text: str | None = None, body: str = "Beschrijving.") -> Path:
+    def write(
+        fields: dict | None = None, *, slug: str | None = None, text: str | None = None, body: str = "Beschrijving."
+    ) -> Path:
         if text is None:
             text = render_record(fields, body)
             slug = fields["Slug"]
@@ -87,8 +89,12 @@ def run_pelican(content: Path, output: Path, settings_file: str = "pelicanconf.p
     settings = read_settings(
         str(ROOT / settings_file),
         override={
-            "PATH": str(content), "OUTPUT_PATH": str(output), "THEME": str(ROOT / "theme"),
-            "CACHE_PATH": str(output.parent / "cache"), "PARTNERS_TODAY": FIXED_TODAY, **overrides,
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "THEME": str(ROOT / "theme"),
+            "CACHE_PATH": str(output.parent / "cache"),
+            "PARTNERS_TODAY": FIXED_TODAY,
+            **overrides,
         },
     )
     Pelican(settings).run()
@@ -154,9 +160,15 @@ def app_config(db_url, tmp_path):
     site = tmp_path / "site"
     site.mkdir(exist_ok=True)
     return {
-        "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": db_url, "MIN_FILL_SECONDS": 0,
-        "RATELIMIT_ENABLED": False, "CONTENT_DIR": str(tmp_path / "content"), "SITE_DIR": str(site),
-        "NOTIFY_TO": "bureau@example.org", "MAIL_BACKEND": "log",
+        "TESTING": True,
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": db_url,
+        "MIN_FILL_SECONDS": 0,
+        "RATELIMIT_ENABLED": False,
+        "CONTENT_DIR": str(tmp_path / "content"),
+        "SITE_DIR": str(site),
+        "NOTIFY_TO": "bureau@example.org",
+        "MAIL_BACKEND": "log",
     }
 
 

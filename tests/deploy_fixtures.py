@@ -21,8 +21,10 @@ from render_nginx import render  # noqa: E402
 
 NGINX = "/usr/sbin/nginx"
 START_TIMEOUT = 60  # a busy CI machine needs ~10 s to boot two workers
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 LONG_CACHE = "max-age=31536000"
 
 MAIN_CONF = """\
@@ -97,8 +99,15 @@ def require_nginx() -> None:
 def write_nginx_conf(tmp: Path, *, listen: str, root: Path, upstream: str) -> Path:
     """The sample site config rendered for this test, wrapped in a minimal main config; checked with nginx -t."""
     template = (ROOT / "deploy" / "nginx.conf.template").read_text(encoding="utf-8")
-    site = render(template, listen=listen, server_name="localhost", root=str(root), upstream=upstream,
-                  headers=str(ROOT / "deploy" / "nginx-security-headers.conf"), access_log=str(tmp / "access.log"))
+    site = render(
+        template,
+        listen=listen,
+        server_name="localhost",
+        root=str(root),
+        upstream=upstream,
+        headers=str(ROOT / "deploy" / "nginx-security-headers.conf"),
+        access_log=str(tmp / "access.log"),
+    )
     (tmp / "site.conf").write_text(site, encoding="utf-8")
     conf = tmp / "nginx.conf"
     conf.write_text(MAIN_CONF.format(tmp=tmp), encoding="utf-8")
@@ -113,8 +122,9 @@ def start_nginx(tmp: Path, *, root: Path, upstream: str) -> tuple[subprocess.Pop
     port = free_port()
     conf = write_nginx_conf(tmp, listen=f"127.0.0.1:{port}", root=root, upstream=upstream)
     log = tmp / "error.log"
-    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(tmp)], stdout=subprocess.DEVNULL,
-                               stderr=log.open("w"))
+    process = subprocess.Popen(
+        [NGINX, "-c", str(conf), "-p", str(tmp)], stdout=subprocess.DEVNULL, stderr=log.open("w")
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/robots.txt", process, log)
@@ -138,13 +148,23 @@ def start_gunicorn(tmp: Path, site: Path) -> tuple[subprocess.Popen, str]:
     }
     env.pop("FORMHANDLER_DEVELOPMENT", None)
     # As ExecStartPre in the systemd unit: the schema check must not stop the command that fixes it.
-    upgrade = subprocess.run([sys.executable, "-m", "flask", "--app", "formhandler", "db", "upgrade"],
-                             cwd=ROOT, env={**env, "FORMHANDLER_SKIP_SCHEMA_CHECK": "true"}, capture_output=True, text=True, timeout=60)
+    upgrade = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "formhandler", "db", "upgrade"],
+        cwd=ROOT,
+        env={**env, "FORMHANDLER_SKIP_SCHEMA_CHECK": "true"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert upgrade.returncode == 0, upgrade.stderr
     log = tmp / "gunicorn.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "formhandler.wsgi:app"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/aanmelden/", process, log)

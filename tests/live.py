@@ -16,8 +16,16 @@ class LiveServer:
     """Start with a config; `url` is the base address; `stop()` shuts it down."""
 
     def __init__(self, config: dict):
-        self.app = create_app({"TESTING": False, "SECRET_KEY": SECRET, "MIN_FILL_SECONDS": 0,
-                               "RATELIMIT_ENABLED": False, "DEVELOPMENT": True, **config})
+        self.app = create_app(
+            {
+                "TESTING": False,
+                "SECRET_KEY": SECRET,
+                "MIN_FILL_SECONDS": 0,
+                "RATELIMIT_ENABLED": False,
+                "DEVELOPMENT": True,
+                **config,
+            }
+        )
         add_site_routes(self.app)
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"

@@ -98,8 +98,13 @@ def mail_server():
 
 def smtp_settings(server: MailServer) -> dict:
     """App settings that send mail over SMTP to `server`."""
-    return {"MAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": server.port, "SMTP_TIMEOUT": 5,
-            "MAIL_FROM": "Alliantie Nederland Rookvrij! <noreply@example.org>"}
+    return {
+        "MAIL_BACKEND": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": server.port,
+        "SMTP_TIMEOUT": 5,
+        "MAIL_FROM": "Alliantie Nederland Rookvrij! <noreply@example.org>",
+    }
 
 
 # --- queue items with their mails -----------------------------------------------------------
@@ -112,10 +117,19 @@ MOTIVATION = "Wij willen graag bijdragen aan een rookvrije generatie."
 def submission_data(n: int = 0, **overrides) -> dict:
     """A valid value for every required Submission column (plus the optional personal ones)."""
     data = dict(
-        organisation_name=f"Stichting Rookvrij Voorbeeld {n}", organisation_type="maatschappelijke-organisatie",
-        website="https://www.voorbeeld.nl", city="Utrecht", contact_name="Jan Jansen", contact_role="Directeur",
-        email=APPLICANT, phone=PHONE, offers_stop_support=False, criteria=["missie", "bijdrage"],
-        criteria_hash="a" * 64, contributions=["kennis"], contribution_text="Wij delen kennis.",
+        organisation_name=f"Stichting Rookvrij Voorbeeld {n}",
+        organisation_type="maatschappelijke-organisatie",
+        website="https://www.voorbeeld.nl",
+        city="Utrecht",
+        contact_name="Jan Jansen",
+        contact_role="Directeur",
+        email=APPLICANT,
+        phone=PHONE,
+        offers_stop_support=False,
+        criteria=["missie", "bijdrage"],
+        criteria_hash="a" * 64,
+        contributions=["kennis"],
+        contribution_text="Wij delen kennis.",
         motivation=MOTIVATION,
     )
     return {**data, **overrides}
@@ -128,7 +142,9 @@ def session_of(app):
 def submit(app, n: int = 0, **overrides) -> int:
     """Store one submission with its mails, as the registration view does; its id."""
     with app.app_context(), session_of(app) as session:
-        item, created = queue.add_submission(session, submission_data(n, **overrides), None, mails=mail_texts.build_mails)
+        item, created = queue.add_submission(
+            session, submission_data(n, **overrides), None, mails=mail_texts.build_mails
+        )
         assert created
         return item.id
 

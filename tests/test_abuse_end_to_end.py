@@ -30,7 +30,9 @@ def files_under(folder: Path) -> set[str]:
 @pytest.mark.parametrize("name", HOSTILE_FILES)
 def test_hostile_logo_through_the_form_is_refused_or_stored_clean(client, app, tmp_path, name):
     before = files_under(tmp_path)
-    response = post(client, organisation_name=f"Stichting {len(name)} Logo", logo=(io.BytesIO((HOSTILE / name).read_bytes()), name))
+    response = post(
+        client, organisation_name=f"Stichting {len(name)} Logo", logo=(io.BytesIO((HOSTILE / name).read_bytes()), name)
+    )
     stored = rows(app)
     if response.status_code == 303:
         assert len(stored) == 1 and stored[0].logo is not None
@@ -64,14 +66,17 @@ def test_hostile_logos_through_make_check_and_the_build(tmp_path):
         (content / "logos" / target).write_bytes((HOSTILE / name).read_bytes())
         slug = f"vijand-{index}"
         (content / "partners" / f"{slug}.md").write_text(
-            f"Title: Vijand {index}\nSlug: {slug}\nType: bedrijf\nLogo: logos/{target}\nSince: 2024-01-01\n\nTest.\n")
+            f"Title: Vijand {index}\nSlug: {slug}\nType: bedrijf\nLogo: logos/{target}\nSince: 2024-01-01\n\nTest.\n"
+        )
         from partners.logos import LogoError, check_logo
 
         try:
             check_logo((HOSTILE / name).read_bytes(), target)
         except LogoError:
             expected_refused.add(slug)
-    result = subprocess.run([sys.executable, "-m", "partners", "check", str(content)], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "partners", "check", str(content)], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 1
     refused = set(re.findall(r"partners/(vijand-\d+)\.md:4: Logo:", result.stderr))
     assert refused == expected_refused and refused
@@ -87,8 +92,12 @@ def test_hostile_logos_through_make_check_and_the_build(tmp_path):
 
 @pytest.mark.parametrize(
     "name",
-    ["<script>alert(1)</script> Stichting", "Stichting [klik](javascript:alert(1))", "Stichting <img src=x onerror=alert(1)>",
-     "Stichting ![x](http://evil.example/t.png)"],
+    [
+        "<script>alert(1)</script> Stichting",
+        "Stichting [klik](javascript:alert(1))",
+        "Stichting <img src=x onerror=alert(1)>",
+        "Stichting ![x](http://evil.example/t.png)",
+    ],
 )
 def test_markup_injection_is_inert_after_publish_and_build(app, tmp_path, name):
     content = tmp_path / "content"
@@ -177,12 +186,20 @@ def test_logs_never_contain_form_bodies(client, app, caplog, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
     caplog.set_level(logging.DEBUG)
-    markers = {"contact_name": "Zyxwv Merkernaam", "email": "zyxwv.merker@voorbeeld.nl", "phone": "0612345678",
-               "motivation": "Zyxwv motivatie merker", "contribution_text": "Zyxwv bijdrage merker"}
+    markers = {
+        "contact_name": "Zyxwv Merkernaam",
+        "email": "zyxwv.merker@voorbeeld.nl",
+        "phone": "0612345678",
+        "motivation": "Zyxwv motivatie merker",
+        "contribution_text": "Zyxwv bijdrage merker",
+    }
     post(client, **markers)  # stored
     post(client, **{**markers, "email": "zyxwv-kapot@@"})  # refused at a field
-    monkeypatch.setattr(queue, "insert_submission", lambda *a, **k: (_ for _ in ()).throw(
-        OperationalError("INSERT", {}, Exception("disk I/O error"))))
+    monkeypatch.setattr(
+        queue,
+        "insert_submission",
+        lambda *a, **k: (_ for _ in ()).throw(OperationalError("INSERT", {}, Exception("disk I/O error"))),
+    )
     assert post(client, **{**markers, "organisation_name": "Stichting Storing"}).status_code == 503
     logged = "\n".join(record.getMessage() + str(record.exc_info or "") for record in caplog.records)
     assert caplog.records, "the database failure must be logged"

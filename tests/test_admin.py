@@ -11,7 +11,17 @@ from sqlalchemy import select
 from formhandler import queue
 from formhandler.models import Event
 from tests.admin_fixtures import (  # noqa: F401  (fixtures)
-    USERNAME, add_item, add_user, admin_client, csrf_from, db_session, login, make_app, png_logo, post_form, reviewer,
+    USERNAME,
+    add_item,
+    add_user,
+    admin_client,
+    csrf_from,
+    db_session,
+    login,
+    make_app,
+    png_logo,
+    post_form,
+    reviewer,
 )
 
 LOGIN_PAGE = "auth.login"
@@ -73,25 +83,44 @@ def three_items(app):
     """Three items of different states, types and places."""
     return dict(
         frisse=add_item(app),
-        gemeente=add_item(app, organisation_name="Gemeente Rookloos", organisation_type="overheid",
-                          city="Zwolle", email="info@rookloos.example.nl", state="in_behandeling"),
-        tabakvrij=add_item(app, organisation_name="Tabakvrij BV", organisation_type="bedrijf",
-                           city="Breda", email="hallo@tabakvrij.example.com", company_acknowledged=True, state="spam"),
+        gemeente=add_item(
+            app,
+            organisation_name="Gemeente Rookloos",
+            organisation_type="overheid",
+            city="Zwolle",
+            email="info@rookloos.example.nl",
+            state="in_behandeling",
+        ),
+        tabakvrij=add_item(
+            app,
+            organisation_name="Tabakvrij BV",
+            organisation_type="bedrijf",
+            city="Breda",
+            email="hallo@tabakvrij.example.com",
+            company_acknowledged=True,
+            state="spam",
+        ),
     )
 
 
-@pytest.mark.parametrize("query, shown", [
-    ("", ["Stichting Frisse Lucht", "Gemeente Rookloos", "Tabakvrij BV"]),
-    ("?state=in_behandeling", ["Gemeente Rookloos"]),
-    ("?state=spam", ["Tabakvrij BV"]),
-    ("?organisation_type=overheid", ["Gemeente Rookloos"]),
-    ("?kind=aanmelding", ["Stichting Frisse Lucht", "Gemeente Rookloos", "Tabakvrij BV"]),
-    ("?q=rookloos", ["Gemeente Rookloos"]),
-    ("?q=BREDA", ["Tabakvrij BV"]),
-    ("?q=frisselucht.example", ["Stichting Frisse Lucht"]),
-    ("?q=bestaat-niet", []),
-    ("?state=onzin&organisation_type=onbekend&kind=onzin", ["Stichting Frisse Lucht", "Gemeente Rookloos", "Tabakvrij BV"]),
-])
+@pytest.mark.parametrize(
+    "query, shown",
+    [
+        ("", ["Stichting Frisse Lucht", "Gemeente Rookloos", "Tabakvrij BV"]),
+        ("?state=in_behandeling", ["Gemeente Rookloos"]),
+        ("?state=spam", ["Tabakvrij BV"]),
+        ("?organisation_type=overheid", ["Gemeente Rookloos"]),
+        ("?kind=aanmelding", ["Stichting Frisse Lucht", "Gemeente Rookloos", "Tabakvrij BV"]),
+        ("?q=rookloos", ["Gemeente Rookloos"]),
+        ("?q=BREDA", ["Tabakvrij BV"]),
+        ("?q=frisselucht.example", ["Stichting Frisse Lucht"]),
+        ("?q=bestaat-niet", []),
+        (
+            "?state=onzin&organisation_type=onbekend&kind=onzin",
+            ["Stichting Frisse Lucht", "Gemeente Rookloos", "Tabakvrij BV"],
+        ),
+    ],
+)
 def test_list_filter_and_search(admin_client, three_items, query, shown):
     response = admin_client.get("/beheer/" + query)
     assert response.status_code == 200
@@ -104,17 +133,31 @@ def test_list_filter_and_search(admin_client, three_items, query, shown):
 
 def test_list_counts_per_state(admin_client, three_items):
     html = admin_client.get("/beheer/").get_data(as_text=True)
-    for label, number in (("Nieuw", 1), ("In behandeling (contact opgenomen)", 1), ("Spam", 1),
-                          ("Overeenkomst getekend", 0)):
+    for label, number in (
+        ("Nieuw", 1),
+        ("In behandeling (contact opgenomen)", 1),
+        ("Spam", 1),
+        ("Overeenkomst getekend", 0),
+    ):
         assert f"{label}: <strong>{number}</strong>" in html
 
 
 def test_detail_shows_fields_criteria_and_history(app, admin_client):
     item_id = add_item(app, logo=png_logo(), suspect_reasons=["Veel links in de motivatie"])
     html = admin_client.get(f"/beheer/{item_id}").get_data(as_text=True)
-    for text in ("Stichting Frisse Lucht", "jan@frisselucht.example.org", "Jan Jansen", "12345678", "Utrecht",
-                 "Wij onderschrijven de missie", "Veel links in de motivatie", "Ontvangen via het formulier",
-                 f'src="/beheer/{item_id}/logo"', 'width="40" height="20"', "Naar: In behandeling"):
+    for text in (
+        "Stichting Frisse Lucht",
+        "jan@frisselucht.example.org",
+        "Jan Jansen",
+        "12345678",
+        "Utrecht",
+        "Wij onderschrijven de missie",
+        "Veel links in de motivatie",
+        "Ontvangen via het formulier",
+        f'src="/beheer/{item_id}/logo"',
+        'width="40" height="20"',
+        "Naar: In behandeling",
+    ):
         assert text in html, text
     assert "andere versie van de criteria" not in html
     assert "Naar: Gepubliceerd" not in html
@@ -137,21 +180,32 @@ def history(app, item_id):
         return item.state, [(e.actor, e.from_state, e.to_state, e.note) for e in item.events]
 
 
-@pytest.mark.parametrize("start, target, note, moved, message", [
-    ("nieuw", "in_behandeling", "Gebeld met Jan", True, "De status is nu &#39;In behandeling (contact opgenomen)&#39;."),
-    ("in_behandeling", "stukken_verstuurd", "", True, "De status is nu &#39;Stukken verstuurd&#39;."),
-    ("nieuw", "afgewezen", "Geen match", True, "De status is nu &#39;Afgewezen&#39;."),
-    ("nieuw", "getekend", "", False, "kan het item niet naar"),
-    ("getekend", "gepubliceerd", "", False, "Publiceren gaat via"),
-    ("spam", "nieuw", "", False, "Het is afgesloten."),
-    ("nieuw", "nieuw", "", False, "heeft al de status"),
-    ("nieuw", "bestaat-niet", "", False, "Onbekende status"),
-    ("nieuw", "in_behandeling", "x" * 4001, False, "De notitie is te lang"),
-])
+@pytest.mark.parametrize(
+    "start, target, note, moved, message",
+    [
+        (
+            "nieuw",
+            "in_behandeling",
+            "Gebeld met Jan",
+            True,
+            "De status is nu &#39;In behandeling (contact opgenomen)&#39;.",
+        ),
+        ("in_behandeling", "stukken_verstuurd", "", True, "De status is nu &#39;Stukken verstuurd&#39;."),
+        ("nieuw", "afgewezen", "Geen match", True, "De status is nu &#39;Afgewezen&#39;."),
+        ("nieuw", "getekend", "", False, "kan het item niet naar"),
+        ("getekend", "gepubliceerd", "", False, "Publiceren gaat via"),
+        ("spam", "nieuw", "", False, "Het is afgesloten."),
+        ("nieuw", "nieuw", "", False, "heeft al de status"),
+        ("nieuw", "bestaat-niet", "", False, "Onbekende status"),
+        ("nieuw", "in_behandeling", "x" * 4001, False, "De notitie is te lang"),
+    ],
+)
 def test_state_change(app, admin_client, start, target, note, moved, message):
     item_id = add_item(app, state=start)
     before = history(app, item_id)
-    response = post_form(admin_client, f"/beheer/{item_id}", f"/beheer/{item_id}/status", {"target": target, "note": note})
+    response = post_form(
+        admin_client, f"/beheer/{item_id}", f"/beheer/{item_id}/status", {"target": target, "note": note}
+    )
     assert response.status_code == 303
     page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
     assert message in page
@@ -164,10 +218,13 @@ def test_state_change(app, admin_client, start, target, note, moved, message):
         assert "De status is niet gewijzigd" in page or "Er is niets gewijzigd" in page
 
 
-@pytest.mark.parametrize("note, saved, message", [
-    ("Mail gestuurd over de stukken", True, "De notitie is opgeslagen."),
-    ("   ", False, "Schrijf eerst een notitie"),
-])
+@pytest.mark.parametrize(
+    "note, saved, message",
+    [
+        ("Mail gestuurd over de stukken", True, "De notitie is opgeslagen."),
+        ("   ", False, "Schrijf eerst een notitie"),
+    ],
+)
 def test_note_only(app, admin_client, note, saved, message):
     item_id = add_item(app)
     response = post_form(admin_client, f"/beheer/{item_id}", f"/beheer/{item_id}/notitie", {"note": note})
@@ -179,7 +236,12 @@ def test_note_only(app, admin_client, note, saved, message):
 
 def test_history_shows_reviewer_and_note(app, admin_client):
     item_id = add_item(app)
-    post_form(admin_client, f"/beheer/{item_id}", f"/beheer/{item_id}/status", {"target": "in_behandeling", "note": "Eerste contact <b>gelegd</b>"})
+    post_form(
+        admin_client,
+        f"/beheer/{item_id}",
+        f"/beheer/{item_id}/status",
+        {"target": "in_behandeling", "note": "Eerste contact <b>gelegd</b>"},
+    )
     html = admin_client.get(f"/beheer/{item_id}").get_data(as_text=True)
     assert "Nieuw → In behandeling (contact opgenomen)" in html
     assert USERNAME in html and "Eerste contact &lt;b&gt;gelegd&lt;/b&gt;" in html
@@ -210,8 +272,12 @@ def fake_publish(monkeypatch):
     calls = []
 
     def render_publication(item):
-        return types.SimpleNamespace(slug="frisse-lucht", record_text="Title: Stichting Frisse Lucht\n",
-                                     logo_filename="logos/frisse-lucht.png", logo_bytes=item.logo.data if item.logo else b"")
+        return types.SimpleNamespace(
+            slug="frisse-lucht",
+            record_text="Title: Stichting Frisse Lucht\n",
+            logo_filename="logos/frisse-lucht.png",
+            logo_bytes=item.logo.data if item.logo else b"",
+        )
 
     def publish_item(session, item, *, content_dir, actor):
         if item.organisation_name.startswith("Fout"):
@@ -234,14 +300,21 @@ def test_publication_preview_and_downloads(app, admin_client, fake_publish):
     assert record.data == b"Title: Stichting Frisse Lucht\n"
     assert record.headers["Content-Disposition"] == 'attachment; filename="frisse-lucht.md"'
     image = admin_client.get(f"/beheer/{item_id}/publicatie/logo")
-    assert image.data == logo.data and image.mimetype == "image/png" and "sandbox" in image.headers["Content-Security-Policy"]
+    assert (
+        image.data == logo.data
+        and image.mimetype == "image/png"
+        and "sandbox" in image.headers["Content-Security-Policy"]
+    )
 
 
-@pytest.mark.parametrize("name, state, published, message", [
-    ("Stichting Frisse Lucht", "getekend", True, "Het partnerrecord en het logo zijn geschreven."),
-    ("Fout BV", "getekend", False, "Publiceren is niet gelukt. Er bestaat al een partner met de slug"),
-    ("Stichting Frisse Lucht", "stukken_verstuurd", False, "Alleen een item met de status"),
-])
+@pytest.mark.parametrize(
+    "name, state, published, message",
+    [
+        ("Stichting Frisse Lucht", "getekend", True, "Het partnerrecord en het logo zijn geschreven."),
+        ("Fout BV", "getekend", False, "Publiceren is niet gelukt. Er bestaat al een partner met de slug"),
+        ("Stichting Frisse Lucht", "stukken_verstuurd", False, "Alleen een item met de status"),
+    ],
+)
 def test_publish(app, admin_client, fake_publish, name, state, published, message):
     item_id = add_item(app, organisation_name=name, state=state)
     response = post_form(admin_client, f"/beheer/{item_id}", f"/beheer/{item_id}/publiceren", {})
@@ -296,8 +369,11 @@ def test_admin_pages_have_no_axe_violations(live_admin, page):
     page.fill("#password", "een lange zin als wachtwoord")
     page.click("button[type=submit]")
     assert page.url == base + "/beheer/"
-    for name, path in (("lijst", "/beheer/"), ("detail", f"/beheer/{item_id}"),
-                       ("publicatie", f"/beheer/{item_id}/publicatie")):
+    for name, path in (
+        ("lijst", "/beheer/"),
+        ("detail", f"/beheer/{item_id}"),
+        ("publicatie", f"/beheer/{item_id}/publicatie"),
+    ):
         page.goto(base + path)
         violations[name] = axe_violations(page)
     page.goto(base + f"/beheer/{item_id}")

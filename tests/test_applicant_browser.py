@@ -21,15 +21,18 @@ def live(tmp_path_factory):
     """Site + form + admin on a real loopback server with SQLite, as `make run` serves them."""
     base = tmp_path_factory.mktemp("applicant")
     site = run_pelican(ROOT / "content", base / "output")
-    server = LiveServer({"DATABASE_URL": f"sqlite:///{base / 'q.sqlite3'}", "SITE_DIR": str(site),
-                         "CONTENT_DIR": str(base / "content")})
+    server = LiveServer(
+        {"DATABASE_URL": f"sqlite:///{base / 'q.sqlite3'}", "SITE_DIR": str(site), "CONTENT_DIR": str(base / "content")}
+    )
     yield server
     server.stop()
 
 
 def focused(page) -> dict:
-    return page.evaluate("({name: document.activeElement.name, value: document.activeElement.value,"
-                         " summary: document.activeElement.hasAttribute('data-error-summary')})")
+    return page.evaluate(
+        "({name: document.activeElement.name, value: document.activeElement.value,"
+        " summary: document.activeElement.hasAttribute('data-error-summary')})"
+    )
 
 
 def tab_to(page, name: str, value: str | None = None, limit: int = 120) -> None:
@@ -70,8 +73,17 @@ def fill_by_keyboard(page, email: str) -> None:
     tab_to(page, "email")
     page.keyboard.type(email)
     choose_radio(page, "offers_stop_support", "nee")
-    for slug in ["missie", "bijdrage", "mede-afzender", "overeenkomst", "alliantiedagen", "transparantie",
-                 "afbreukrisico", "geen-tabaksindustrie", "vertrouwelijkheid"]:
+    for slug in [
+        "missie",
+        "bijdrage",
+        "mede-afzender",
+        "overeenkomst",
+        "alliantiedagen",
+        "transparantie",
+        "afbreukrisico",
+        "geen-tabaksindustrie",
+        "vertrouwelijkheid",
+    ]:
         tab_to(page, "criteria", slug)
         page.keyboard.press("Space")
     tab_to(page, "contributions", "kennis")

@@ -13,7 +13,14 @@ from sqlalchemy import select
 from formhandler.auth import create_user, hash_password, verify_password
 from formhandler.models import User
 from tests.admin_fixtures import (  # noqa: F401  (fixtures)
-    PASSWORD, USERNAME, add_user, admin_client, db_session, login, make_app, reviewer,
+    PASSWORD,
+    USERNAME,
+    add_user,
+    admin_client,
+    db_session,
+    login,
+    make_app,
+    reviewer,
 )
 
 COOKIE = "beheer_sessie"
@@ -24,13 +31,16 @@ def session_of(client) -> dict:
         return dict(sess)
 
 
-@pytest.mark.parametrize("username, password, message", [
-    (USERNAME, "helemaal niet het wachtwoord", "De gebruikersnaam of het wachtwoord klopt niet."),
-    ("onbekend.account", PASSWORD, "De gebruikersnaam of het wachtwoord klopt niet."),
-    (USERNAME, "", "Vul uw wachtwoord in."),
-    ("", PASSWORD, "Vul uw gebruikersnaam in."),
-    (USERNAME, "x" * 1025, "Het wachtwoord is te lang."),
-])
+@pytest.mark.parametrize(
+    "username, password, message",
+    [
+        (USERNAME, "helemaal niet het wachtwoord", "De gebruikersnaam of het wachtwoord klopt niet."),
+        ("onbekend.account", PASSWORD, "De gebruikersnaam of het wachtwoord klopt niet."),
+        (USERNAME, "", "Vul uw wachtwoord in."),
+        ("", PASSWORD, "Vul uw gebruikersnaam in."),
+        (USERNAME, "x" * 1025, "Het wachtwoord is te lang."),
+    ],
+)
 def test_login_refused(app, reviewer, username, password, message):
     client = app.test_client()
     response = login(client, username, password)
@@ -61,16 +71,19 @@ def test_session_cookie_flags(app, reviewer):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
 
 
-@pytest.mark.parametrize("next_url, expected", [
-    ("/beheer/7", "/beheer/7"),
-    ("/beheer/?state=nieuw", "/beheer/?state=nieuw"),
-    ("https://evil.example/beheer/", "/beheer/"),
-    ("//evil.example/beheer/", "/beheer/"),
-    ("/beheer/\\evil", "/beheer/"),
-    ("javascript:alert(1)", "/beheer/"),
-    ("/aanmelden/", "/beheer/"),
-    ("", "/beheer/"),
-])
+@pytest.mark.parametrize(
+    "next_url, expected",
+    [
+        ("/beheer/7", "/beheer/7"),
+        ("/beheer/?state=nieuw", "/beheer/?state=nieuw"),
+        ("https://evil.example/beheer/", "/beheer/"),
+        ("//evil.example/beheer/", "/beheer/"),
+        ("/beheer/\\evil", "/beheer/"),
+        ("javascript:alert(1)", "/beheer/"),
+        ("/aanmelden/", "/beheer/"),
+        ("", "/beheer/"),
+    ],
+)
 def test_next_is_never_an_open_redirect(app, reviewer, next_url, expected):
     response = login(app.test_client(), next_url=next_url)
     assert response.status_code == 302
@@ -87,6 +100,7 @@ def test_logout_voids_the_old_cookie_server_side(app, admin_client):
     old = admin_client.get_cookie(COOKIE).value
     page = admin_client.get("/beheer/").get_data(as_text=True)
     from tests.admin_fixtures import csrf_from
+
     response = admin_client.post("/beheer/uitloggen", data={"csrf_token": csrf_from(page)})
     assert response.status_code == 302 and response.headers["Location"] == "/beheer/inloggen"
     replay = app.test_client()
@@ -96,12 +110,15 @@ def test_logout_voids_the_old_cookie_server_side(app, admin_client):
     assert response.headers["Location"].startswith("/beheer/inloggen")
 
 
-@pytest.mark.parametrize("key, age_seconds, live", [
-    ("seen_at", 29 * 60, True),
-    ("seen_at", 31 * 60, False),  # SESSION_IDLE_MINUTES = 30
-    ("login_at", 9.9 * 3600, True),
-    ("login_at", 10.1 * 3600, False),  # SESSION_MAX_HOURS = 10
-])
+@pytest.mark.parametrize(
+    "key, age_seconds, live",
+    [
+        ("seen_at", 29 * 60, True),
+        ("seen_at", 31 * 60, False),  # SESSION_IDLE_MINUTES = 30
+        ("login_at", 9.9 * 3600, True),
+        ("login_at", 10.1 * 3600, False),  # SESSION_MAX_HOURS = 10
+    ],
+)
 def test_idle_timeout_and_absolute_lifetime(admin_client, key, age_seconds, live):
     with admin_client.session_transaction() as sess:
         sess[key] = time.time() - age_seconds
@@ -135,16 +152,19 @@ def test_revoked_session_is_refused(app, admin_client, change):
     assert admin_client.get("/beheer/").status_code == 302
 
 
-@pytest.mark.parametrize("username, password, message", [
-    ("anna", "kort", "minstens 12 tekens"),
-    ("anna", "elf tekens!", "minstens 12 tekens"),
-    (USERNAME, "nog een lange zin hoor", "bestaat al"),
-    ("An", "een lange zin als wachtwoord", "3 tot 80 tekens"),
-    ("Anna", "een lange zin als wachtwoord", "kleine letters"),
-    ("anna bel", "een lange zin als wachtwoord", "kleine letters"),
-    ("a" * 81, "een lange zin als wachtwoord", "3 tot 80 tekens"),
-    ("anna", "x" * 1025, "hoogstens 1024 tekens"),
-])
+@pytest.mark.parametrize(
+    "username, password, message",
+    [
+        ("anna", "kort", "minstens 12 tekens"),
+        ("anna", "elf tekens!", "minstens 12 tekens"),
+        (USERNAME, "nog een lange zin hoor", "bestaat al"),
+        ("An", "een lange zin als wachtwoord", "3 tot 80 tekens"),
+        ("Anna", "een lange zin als wachtwoord", "kleine letters"),
+        ("anna bel", "een lange zin als wachtwoord", "kleine letters"),
+        ("a" * 81, "een lange zin als wachtwoord", "3 tot 80 tekens"),
+        ("anna", "x" * 1025, "hoogstens 1024 tekens"),
+    ],
+)
 def test_create_user_refuses(app, reviewer, username, password, message):
     with db_session(app) as session, pytest.raises(ValueError, match=message):
         create_user(session, username, password)

@@ -16,8 +16,13 @@ def task(name, dur, tdur=None, ph="X"):
 
 @pytest.mark.parametrize("events_key", [True, False], ids=["object-form", "array-form"])
 def test_cpu_time_trace_times_top_level_tasks_by_their_cpu_time(events_key):
-    events = [task("RunTask", 150_000, 40_000), task("ThreadControllerImpl::RunTask", 90_000, 30_000),
-              task("ParseHTML", 80_000, 20_000), task("RunTask", 10_000), task("RunTask", 5_000, 9_000)]
+    events = [
+        task("RunTask", 150_000, 40_000),
+        task("ThreadControllerImpl::RunTask", 90_000, 30_000),
+        task("ParseHTML", 80_000, 20_000),
+        task("RunTask", 10_000),
+        task("RunTask", 5_000, 9_000),
+    ]
     trace = {"traceEvents": events} if events_key else events
     result = cpu_time_trace(trace)
     durations = [e["dur"] for e in (result["traceEvents"] if events_key else result)]
@@ -39,8 +44,16 @@ def test_median_run_of_one_run_has_no_range():
 
 def test_build_bench_runs_every_build_it_reports(tmp_path):
     result = build_bench.run(40, str(tmp_path))
-    timed = ("bare_s", "full_s", "cold_summary_s", "cold_title_s", "warm_summary_s", "warm_title_s",
-             "bare_cold_summary_s", "bare_cold_title_s")
+    timed = (
+        "bare_s",
+        "full_s",
+        "cold_summary_s",
+        "cold_title_s",
+        "warm_summary_s",
+        "warm_title_s",
+        "bare_cold_summary_s",
+        "bare_cold_title_s",
+    )
     assert result["identical"] is True and all(result[key] > 0 for key in timed)
     assert result["full_peak_mb"] > result["bare_peak_mb"] / 2 > 0
     row = build_bench.table([result]).splitlines()[2]
@@ -54,6 +67,8 @@ def test_the_byte_comparison_names_what_differs(tmp_path):
         (tmp_path / side / "same.css").write_text("body{}")
     (tmp_path / "left" / "only-left.txt").write_text("x")
     assert build_bench.output_differences(tmp_path / "left", tmp_path / "right") == [
-        "only-left.txt", "partners/index.html"]
+        "only-left.txt",
+        "partners/index.html",
+    ]
     with pytest.raises(AssertionError, match="cold rebuild differs from a full build in 2 file"):
         build_bench.check_identical({"cold": tmp_path / "left"}, tmp_path / "right")

@@ -71,11 +71,26 @@ def synthetic_site(tmp_path_factory):
 
 @pytest.mark.parametrize(
     "path",
-    ["index.html", "over-de-alliantie/index.html", "rookvrije-generatie/index.html", "organisatie/index.html",
-     "partner-worden/index.html", "privacy/index.html", "toegankelijkheid/index.html", "404.html",
-     "partners/index.html", "partners/a-z/index.html", "partners/type/oprichter/index.html",
-     "partners/type/bedrijf/index.html", "partners/longfonds/index.html", "partners.json", "partners.csv",
-     "feeds/partners.atom.xml", "sitemap.xml", "robots.txt"],
+    [
+        "index.html",
+        "over-de-alliantie/index.html",
+        "rookvrije-generatie/index.html",
+        "organisatie/index.html",
+        "partner-worden/index.html",
+        "privacy/index.html",
+        "toegankelijkheid/index.html",
+        "404.html",
+        "partners/index.html",
+        "partners/a-z/index.html",
+        "partners/type/oprichter/index.html",
+        "partners/type/bedrijf/index.html",
+        "partners/longfonds/index.html",
+        "partners.json",
+        "partners.csv",
+        "feeds/partners.atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+    ],
 )
 def test_real_site_has_every_page(real_site, path):
     assert (real_site / path).is_file()
@@ -155,7 +170,7 @@ def test_ended_partner_is_off_the_wall_and_its_page_says_so(synthetic_site):
     out, fields = synthetic_site
     ended = next(f for f in fields if "Until" in f)
     wall = (out / "partners" / "index.html").read_text()
-    assert f'/partners/{ended["Slug"]}/' not in wall
+    assert f"/partners/{ended['Slug']}/" not in wall
     page = (out / "partners" / ended["Slug"] / "index.html").read_text()
     assert "Het partnerschap van" in page and "is beëindigd op" in page
 
@@ -171,8 +186,10 @@ def test_partner_page_offers_a_badge_linking_back(tmp_path, site_url):
     out = run_pelican(ROOT / "content", tmp_path / "output", SITEURL=site_url)
     base = site_url or "http://127.0.0.1:8000"  # a development build links to the preview
     snippet = badge_snippet(out / "partners" / "longfonds" / "index.html")
-    assert snippet == (f'<a href="{base}/partners/longfonds/"><img src="{base}/theme/img/partner-badge.svg" '
-                       'width="240" height="64" alt="Partner van Alliantie Nederland Rookvrij!"></a>')
+    assert snippet == (
+        f'<a href="{base}/partners/longfonds/"><img src="{base}/theme/img/partner-badge.svg" '
+        'width="240" height="64" alt="Partner van Alliantie Nederland Rookvrij!"></a>'
+    )
     # The badge itself: a self-contained SVG of the size the snippet states, nothing fetched from elsewhere.
     svg = (out / "theme" / "img" / "partner-badge.svg").read_text(encoding="utf-8")
     root = ET.fromstring(svg)
@@ -185,7 +202,7 @@ def test_ended_partner_page_has_no_badge(synthetic_site):
     ended = next(f for f in fields if "Until" in f)
     active = next(f for f in fields if "Until" not in f)
     assert badge_snippet(out / "partners" / ended["Slug"] / "index.html") is None
-    assert f'/partners/{active["Slug"]}/' in badge_snippet(out / "partners" / active["Slug"] / "index.html")
+    assert f"/partners/{active['Slug']}/" in badge_snippet(out / "partners" / active["Slug"] / "index.html")
 
 
 def test_logos_have_alt_size_and_lazy_below_the_fold(synthetic_site):
@@ -233,7 +250,9 @@ def test_feed_lists_newest_partners_first(synthetic_site):
 
 def test_sitemap_and_robots(synthetic_site):
     out, fields = synthetic_site
-    locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    locs = [
+        e.text for e in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
     assert "http://127.0.0.1:8000/partners/" in locs
     assert all(f"http://127.0.0.1:8000/partners/{f['Slug']}/" in locs for f in fields)
     assert len(locs) == len(set(locs))
@@ -255,11 +274,17 @@ def test_no_request_leaves_the_origin(synthetic_site):
 @pytest.fixture
 def hostile_record(write_record):
     """A record whose text fields try script, event-handler and formula injection."""
-    write_record({
-        "Title": "<script>alert(1)</script> =HYPERLINK(\"http://x\")", "Slug": "boos", "Type": "bedrijf",
-        "Since": "2024-01-01", "Summary": '<img src=x onerror=alert(1)> javascript:alert(2)',
-        "Sector": "\"><svg onload=alert(3)>",
-    }, body="<script>alert(4)</script>\n\n[klik](javascript:alert(5))")
+    write_record(
+        {
+            "Title": '<script>alert(1)</script> =HYPERLINK("http://x")',
+            "Slug": "boos",
+            "Type": "bedrijf",
+            "Since": "2024-01-01",
+            "Summary": "<img src=x onerror=alert(1)> javascript:alert(2)",
+            "Sector": '"><svg onload=alert(3)>',
+        },
+        body="<script>alert(4)</script>\n\n[klik](javascript:alert(5))",
+    )
 
 
 def test_hostile_text_renders_inert(hostile_record, build):
@@ -277,7 +302,7 @@ def test_csv_neutralises_formulas(hostile_record, build):
     assert rows[0]["title"].startswith("<script>")  # not a formula: untouched
     from partners.export import neutralise_cell
 
-    assert neutralise_cell('=HYPERLINK("http://x")') == "'=HYPERLINK(\"http://x\")"
+    assert neutralise_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
 
 
@@ -291,8 +316,19 @@ def test_bad_record_stops_the_build(write_record, build):
 def test_pelican_command_exits_nonzero_with_path_and_line(content_dir, write_record, tmp_path):
     path = write_record(text="Title: Goed\nSlug: goed\nType: club\nSince: 2024-01-01\n", slug="goed")
     result = subprocess.run(
-        [sys.executable, "-m", "pelican", str(content_dir), "-s", str(ROOT / "pelicanconf.py"), "-o", str(tmp_path / "out")],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content_dir),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode != 0
     output = " ".join((result.stdout + result.stderr).split())
@@ -302,8 +338,15 @@ def test_pelican_command_exits_nonzero_with_path_and_line(content_dir, write_rec
 
 def test_rebuild_with_cache_sees_an_edited_record_and_logo(write_record, content_dir, build):
     (content_dir / "logos" / "een.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10"/>')
-    path = write_record({"Title": "Gemeente Een", "Slug": "gemeente-een", "Type": "overheid", "Since": "2024-01-01",
-                         "Logo": "logos/een.svg"})
+    path = write_record(
+        {
+            "Title": "Gemeente Een",
+            "Slug": "gemeente-een",
+            "Type": "overheid",
+            "Since": "2024-01-01",
+            "Logo": "logos/een.svg",
+        }
+    )
     out = build()
     assert "Gemeente Een" in (out / "partners" / "index.html").read_text()
     path.write_text(path.read_text().replace("Gemeente Een", "Gemeente Twee"))

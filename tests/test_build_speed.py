@@ -30,6 +30,7 @@ PAGE = ("<p>" + "Rookvrije generatie. " * 40 + "</p>").encode()
 
 # --- writing in the helper process ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("inline_files", [0, 40, 1000], ids=["helper", "both", "here"])
 def test_background_writes_give_the_same_bytes_as_writing_in_line(tmp_path, inline_files):
     pages = {f"p{i}.html": PAGE + str(i).encode() * i for i in range(300)}
@@ -60,8 +61,7 @@ def test_a_second_write_to_one_file_lands_last(tmp_path, inline_files):
 
 
 @pytest.mark.parametrize("inline_files", [0, 1000], ids=["helper", "here"])
-@pytest.mark.parametrize("path, error", [("a-file/x.html", NotADirectoryError),
-                                         ("", IsADirectoryError)])
+@pytest.mark.parametrize("path, error", [("a-file/x.html", NotADirectoryError), ("", IsADirectoryError)])
 def test_a_failed_background_write_is_raised_by_drain(tmp_path, path, error, inline_files):
     background = BackgroundWrites(inline_files=inline_files)
     (tmp_path / "a-file").write_bytes(b"in the way")
@@ -177,6 +177,7 @@ def test_small_text_files_without_gz_are_not_read(tmp_path, monkeypatch):
 
 # --- reading records with one Markdown instance -------------------------------------------------
 
+
 def pelican_reader():
     """What records.py did before: Pelican's own reader, a new Markdown object per file."""
     settings = copy.deepcopy(DEFAULT_CONFIG)
@@ -243,10 +244,18 @@ def test_clean_line_regex_finds_what_the_character_loop_found():
 
 # --- open data ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rows", [
-    [], [{}], [{"a": []}], [{"a": "é\u2028\"\\\n\x00", "b": True, "c": None, "d": 1, "e": 2.5, "f": [1, "x", False]}],
-    [{"x": {"nested": 1}}], [{1: "niet-tekst als sleutel"}],
-])
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [{}],
+        [{"a": []}],
+        [{"a": 'é\u2028"\\\n\x00', "b": True, "c": None, "d": 1, "e": 2.5, "f": [1, "x", False]}],
+        [{"x": {"nested": 1}}],
+        [{1: "niet-tekst als sleutel"}],
+    ],
+)
 def test_open_data_json_matches_json_dumps(rows):
     assert export.dumps_rows("partners", rows) == json.dumps({"partners": rows}, ensure_ascii=False, indent=1)
 
@@ -267,10 +276,12 @@ def test_open_data_row_cache_gives_the_same_bytes(tmp_path):
         assert plain == (tmp_path / "cold" / name).read_bytes() == (tmp_path / "warm" / name).read_bytes()
     rows = export.partner_rows(records, {}, today)
     assert (tmp_path / "plain" / "partners.json").read_text() == json.dumps(
-        {"partners": rows}, ensure_ascii=False, indent=1)
+        {"partners": rows}, ensure_ascii=False, indent=1
+    )
 
 
 # --- the build as a whole ----------------------------------------------------------------------
+
 
 def test_collector_is_paused_only_while_the_plugin_works():
     from partners.plugin import _collector_paused
@@ -311,8 +322,13 @@ def test_rebuild_without_new_logos_never_loads_the_svg_sanitiser(tmp_path):
     args = [str(ROOT / "pelicanconf.py"), str(content), str(tmp_path / "out"), str(tmp_path / "cache")]
 
     def build():
-        result = subprocess.run([sys.executable, "-c", REBUILD, *args], capture_output=True, text=True, cwd=ROOT,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        result = subprocess.run(
+            [sys.executable, "-c", REBUILD, *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         files = {p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
         return result.stdout, files
@@ -340,6 +356,7 @@ def test_edited_record_pointing_at_a_bad_logo_is_still_refused(tmp_path):
 
 
 # --- the .gz sweep, and what lets it skip the partner page folders ------------------------------
+
 
 def test_sweep_does_not_enter_skipped_nested_folders(tmp_path):
     for name in ("a", "b"):
@@ -374,6 +391,7 @@ def test_write_with_gz_repairs_a_stale_gz_beside_an_unchanged_page(tmp_path):
 
 
 # --- caches keyed by the record digest ------------------------------------------------------------
+
 
 def test_records_cache_is_kept_in_memory_until_another_process_replaces_it(tmp_path, monkeypatch):
     import pickle
@@ -474,8 +492,9 @@ def test_serve_rebuilds_in_one_process_write_what_a_full_build_writes(tmp_path):
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     fields = write_synthetic(content, 40)
     settings = tmp_path / "serve.py"
-    settings.write_text(SERVE_SETTINGS.format(root=str(ROOT), cache=str(tmp_path / "serve-cache"),
-                                              theme=str(ROOT / "theme")))
+    settings.write_text(
+        SERVE_SETTINGS.format(root=str(ROOT), cache=str(tmp_path / "serve-cache"), theme=str(ROOT / "theme"))
+    )
     args = argparse.Namespace(settings=str(settings), content=str(content), output=str(tmp_path / "serve-out"))
     assert _rebuild(_serve_settings(args))
 
@@ -484,10 +503,12 @@ def test_serve_rebuilds_in_one_process_write_what_a_full_build_writes(tmp_path):
 
     edits = [
         lambda: record(7).write_text(record(7).read_text().replace("Synthetische partner", "Gewijzigde partner")),
-        lambda: record(7).write_text(record(7).read_text().replace(f"Title: {fields[7]['Title']}",
-                                                                   "Title: Nieuwe naam")),
+        lambda: record(7).write_text(
+            record(7).read_text().replace(f"Title: {fields[7]['Title']}", "Title: Nieuwe naam")
+        ),
         lambda: (content / fields[9]["Logo"]).write_text(
-            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"><rect width="40" height="10"/></svg>'),
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"><rect width="40" height="10"/></svg>'
+        ),
         lambda: record(8).unlink(),  # a removed partner leaves no page behind
         lambda: None,  # nothing changed
     ]

@@ -25,8 +25,9 @@ def live(tmp_path_factory):
     (content / "logos").mkdir()
     write_partners(content)
     site = run_pelican(content, base / "output")
-    server = LiveServer({"DATABASE_URL": f"sqlite:///{base / 'q.sqlite3'}", "SITE_DIR": str(site),
-                         "CONTENT_DIR": str(content)})
+    server = LiveServer(
+        {"DATABASE_URL": f"sqlite:///{base / 'q.sqlite3'}", "SITE_DIR": str(site), "CONTENT_DIR": str(content)}
+    )
     yield server
     server.stop()
 
@@ -39,7 +40,10 @@ def assert_no_violations(page, name: str) -> None:
 
 def test_change_form_empty_with_errors_and_thanks(page, live):
     page.goto(f"{live.url}/aanmelden/wijziging/")
-    assert page.locator("select[name=partner] option").all_inner_texts() == ["Kies uw organisatie", "Stichting Oude Naam"]
+    assert page.locator("select[name=partner] option").all_inner_texts() == [
+        "Kies uw organisatie",
+        "Stichting Oude Naam",
+    ]
     assert_no_violations(page, "change-form-empty")
 
     page.select_option("select[name=partner]", "stichting-oude-naam")
@@ -69,6 +73,9 @@ def test_change_form_empty_with_errors_and_thanks(page, live):
 
     with live.app.extensions["formhandler.sessionmaker"]() as session:
         item = session.scalar(select(Submission))
-        assert (item.kind, item.target_slug, item.requested) == ("wijziging", "stichting-oude-naam",
-                                                                 {"Title": "Stichting Nieuwe Naam"})
+        assert (item.kind, item.target_slug, item.requested) == (
+            "wijziging",
+            "stichting-oude-naam",
+            {"Title": "Stichting Nieuwe Naam"},
+        )
     assert all(url.startswith(live.url) for url in page.requests_made)

@@ -52,7 +52,7 @@ def page_text(out, slug="stichting-oude-naam") -> str:
 def test_each_change_reaches_the_built_site(app, client, admin_client, content_dir, tmp_path, kind):  # noqa: F811
     item_id = request_and_approve(client, admin_client, KINDS[kind][0])
     detail = admin_client.get(f"/beheer/{item_id}").get_data(as_text=True)
-    assert "<th scope=\"col\">Nu</th><th scope=\"col\">Gevraagd</th>" in detail
+    assert '<th scope="col">Nu</th><th scope="col">Gevraagd</th>' in detail
     assert "+++ gevraagd/stichting-oude-naam.md" in detail  # the record diff
     response = post_form(admin_client, f"/beheer/{item_id}/publicatie", f"/beheer/{item_id}/publiceren", {})
     assert response.status_code == 303 and state_of(app, item_id) == "gepubliceerd"
@@ -116,6 +116,7 @@ def test_a_failed_commit_leaves_the_files_as_they_were(app, client, admin_client
 
         def broken():
             raise OperationalError("COMMIT", {}, Exception("disk full"))
+
         monkeypatch.setattr(session, "commit", broken)
         with pytest.raises(PublishError, match="er is niets gewijzigd"):
             changes.publish_change(session, item, content_dir, "tester")
@@ -147,4 +148,3 @@ def test_approving_needs_the_record_on_disk(app, client, admin_client, content_d
     response = post_form(admin_client, "/beheer/1", "/beheer/1/status", {"target": "goedgekeurd"})
     assert response.status_code == 303 and state_of(app, 1) == "in_behandeling"
     assert "bestaat niet (meer)" in admin_client.get("/beheer/1").get_data(as_text=True)
-

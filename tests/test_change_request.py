@@ -29,15 +29,19 @@ def stored(app) -> list[Submission]:
 
 # --- the procedures ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind, state, targets", [
-    ("aanmelding", "nieuw", ["in_behandeling", "afgewezen", "ingetrokken", "spam"]),
-    ("aanmelding", "in_behandeling", ["stukken_verstuurd", "afgewezen", "ingetrokken", "spam"]),
-    ("aanmelding", "getekend", ["gepubliceerd", "afgewezen", "ingetrokken", "spam"]),
-    ("wijziging", "nieuw", ["in_behandeling", "afgewezen", "spam"]),
-    ("wijziging", "in_behandeling", ["goedgekeurd", "afgewezen", "spam"]),
-    ("wijziging", "goedgekeurd", ["gepubliceerd", "in_behandeling", "afgewezen", "spam"]),
-    ("wijziging", "gepubliceerd", []),
-])
+
+@pytest.mark.parametrize(
+    "kind, state, targets",
+    [
+        ("aanmelding", "nieuw", ["in_behandeling", "afgewezen", "ingetrokken", "spam"]),
+        ("aanmelding", "in_behandeling", ["stukken_verstuurd", "afgewezen", "ingetrokken", "spam"]),
+        ("aanmelding", "getekend", ["gepubliceerd", "afgewezen", "ingetrokken", "spam"]),
+        ("wijziging", "nieuw", ["in_behandeling", "afgewezen", "spam"]),
+        ("wijziging", "in_behandeling", ["goedgekeurd", "afgewezen", "spam"]),
+        ("wijziging", "goedgekeurd", ["gepubliceerd", "in_behandeling", "afgewezen", "spam"]),
+        ("wijziging", "gepubliceerd", []),
+    ],
+)
 def test_targets_depend_on_the_kind(kind, state, targets):
     assert allowed_targets(state, kind) == targets
 
@@ -55,18 +59,25 @@ def test_application_api_is_unchanged_without_kind():
 
 # --- the form ----------------------------------------------------------------------------------
 
+
 def outbox(app) -> list[OutboxMessage]:
     with app.extensions["formhandler.sessionmaker"]() as session:
         return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
 def test_a_change_request_queues_a_confirmation_and_a_notice(app, client):
-    assert post_change(client, changes=["naam", "website"], new_name="Stichting Nieuwe Naam",
-                       new_website="www.nieuw.example.nl").status_code == 303
+    assert (
+        post_change(
+            client, changes=["naam", "website"], new_name="Stichting Nieuwe Naam", new_website="www.nieuw.example.nl"
+        ).status_code
+        == 303
+    )
     [item] = stored(app)
     confirmation, notice = outbox(app)
     assert (confirmation.to_addr, confirmation.subject) == (
-        "petra@oud.example.nl", "Bevestiging van uw wijziging voor Stichting Oude Naam")
+        "petra@oud.example.nl",
+        "Bevestiging van uw wijziging voor Stichting Oude Naam",
+    )
     assert f"nummer #{item.id}" in confirmation.body and "wijzigingsformulier" in confirmation.body
     assert (notice.to_addr, notice.subject) == ("bureau@example.org", "Nieuwe wijziging: Stichting Oude Naam")
     assert "Gevraagd: naam, website" in notice.body and f"/beheer/{item.id}" in notice.body
@@ -91,7 +102,12 @@ def test_each_kind_of_request_is_stored_as_a_change(app, client, kind):
     response = post_change(client, **fields)
     assert response.status_code == 303 and response.headers["Location"].endswith(THANKS)
     [item] = stored(app)
-    assert (item.kind, item.state, item.target_slug, item.requested) == ("wijziging", "nieuw", "stichting-oude-naam", requested)
+    assert (item.kind, item.state, item.target_slug, item.requested) == (
+        "wijziging",
+        "nieuw",
+        "stichting-oude-naam",
+        requested,
+    )
     assert item.organisation_name == "Stichting Oude Naam" and item.email == "petra@oud.example.nl"
     assert item.end_date == (dt.date(2026, 11, 1) if kind == "einde" else None)
     assert (item.logo is not None) == (kind == "logo")
@@ -103,23 +119,32 @@ def test_a_slug_is_accepted_instead_of_the_list(app, client):
     assert stored(app)[0].target_slug == "stichting-oude-naam"
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"partner": ""}, "Kies uw organisatie uit de lijst"),
-    ({"partner": "gemeente-al-weg"}, "Kies uw organisatie uit de lijst"),
-    ({"partner": "../etc/passwd"}, "Kies uw organisatie uit de lijst"),
-    ({"changes": None}, "Kies ten minste één wijziging."),
-    ({"changes": ["einde", "naam"], "end_date": "2026-12-31", "new_name": "Stichting X"}, "kiest geen andere wijzigingen"),
-    ({"changes": ["naam"], "new_name": ""}, "Vul de nieuwe naam van uw organisatie in."),
-    ({"changes": ["naam"], "new_name": "Stichting Oude Naam"}, "De nieuwe naam is gelijk aan wat er nu op de site staat."),
-    ({"changes": ["website"], "new_website": "ftp://x.example.nl"}, "Het webadres is niet goed"),
-    ({"changes": ["samenvatting"], "new_summary": "x" * 201}, "De korte omschrijving"),
-    ({"changes": ["einde"], "end_date": "31-12-2026"}, "De einddatum moet een datum zijn als JJJJ-MM-DD"),
-    ({"changes": ["einde"], "end_date": "2023-12-31"}, "De einddatum ligt vóór het begin van het partnerschap"),
-    ({"changes": ["logo"]}, "Kies het bestand met het nieuwe logo."),
-    ({"changes": ["logo"], "logo": b"GIF89a not a logo"}, "Dit logo kunnen we niet gebruiken"),
-    ({"email": "geen-adres"}, "Vul een geldig e-mailadres in"),
-    ({"privacy_consent": None}, "Geef toestemming"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"partner": ""}, "Kies uw organisatie uit de lijst"),
+        ({"partner": "gemeente-al-weg"}, "Kies uw organisatie uit de lijst"),
+        ({"partner": "../etc/passwd"}, "Kies uw organisatie uit de lijst"),
+        ({"changes": None}, "Kies ten minste één wijziging."),
+        (
+            {"changes": ["einde", "naam"], "end_date": "2026-12-31", "new_name": "Stichting X"},
+            "kiest geen andere wijzigingen",
+        ),
+        ({"changes": ["naam"], "new_name": ""}, "Vul de nieuwe naam van uw organisatie in."),
+        (
+            {"changes": ["naam"], "new_name": "Stichting Oude Naam"},
+            "De nieuwe naam is gelijk aan wat er nu op de site staat.",
+        ),
+        ({"changes": ["website"], "new_website": "ftp://x.example.nl"}, "Het webadres is niet goed"),
+        ({"changes": ["samenvatting"], "new_summary": "x" * 201}, "De korte omschrijving"),
+        ({"changes": ["einde"], "end_date": "31-12-2026"}, "De einddatum moet een datum zijn als JJJJ-MM-DD"),
+        ({"changes": ["einde"], "end_date": "2023-12-31"}, "De einddatum ligt vóór het begin van het partnerschap"),
+        ({"changes": ["logo"]}, "Kies het bestand met het nieuwe logo."),
+        ({"changes": ["logo"], "logo": b"GIF89a not a logo"}, "Dit logo kunnen we niet gebruiken"),
+        ({"email": "geen-adres"}, "Vul een geldig e-mailadres in"),
+        ({"privacy_consent": None}, "Geef toestemming"),
+    ],
+)
 def test_errors_are_dutch_and_keep_the_input(app, client, fields, message):
     response = post_change(client, contact_name="Bram Bewaard", **fields)
     html = response.get_data(as_text=True)
@@ -152,6 +177,7 @@ def test_missing_csrf_token_keeps_input_and_stores_nothing(app, client):
 def test_database_unavailable_gives_503_and_keeps_input(app, client, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
     monkeypatch.setattr(queue, "insert_submission", broken)
     response = post_change(client, contact_name="Bram Bewaard")
     assert response.status_code == 503

@@ -35,11 +35,15 @@ def count(session, model) -> int:
 
 # --- user add ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args, input", [
-    (["--password-stdin"], PASSWORD + "\n"),
-    ([], f"{PASSWORD}\n{PASSWORD}\n"),
-    ([], f"{PASSWORD}\nverkeerd-getypt-xx\n{PASSWORD}\n{PASSWORD}\n"),
-])
+
+@pytest.mark.parametrize(
+    "args, input",
+    [
+        (["--password-stdin"], PASSWORD + "\n"),
+        ([], f"{PASSWORD}\n{PASSWORD}\n"),
+        ([], f"{PASSWORD}\nverkeerd-getypt-xx\n{PASSWORD}\n{PASSWORD}\n"),
+    ],
+)
 def test_user_add_stores_an_argon2_hash(runner, session, args, input):
     result = invoke(runner, "user", "add", "anna", *args, input=input)
     assert result.exit_code == 0, result.output
@@ -49,11 +53,14 @@ def test_user_add_stores_an_argon2_hash(runner, session, args, input):
     assert PASSWORD not in result.output
 
 
-@pytest.mark.parametrize("name, input, message", [
-    ("anna", "kort\n", "Het wachtwoord moet minstens 12 tekens lang zijn"),
-    ("anna", "\n", "Het wachtwoord is leeg"),
-    ("Anna Met Spatie", PASSWORD + "\n", "Een gebruikersnaam heeft 3 tot 80 tekens"),
-])
+@pytest.mark.parametrize(
+    "name, input, message",
+    [
+        ("anna", "kort\n", "Het wachtwoord moet minstens 12 tekens lang zijn"),
+        ("anna", "\n", "Het wachtwoord is leeg"),
+        ("Anna Met Spatie", PASSWORD + "\n", "Een gebruikersnaam heeft 3 tot 80 tekens"),
+    ],
+)
 def test_user_add_refuses_with_a_dutch_message(runner, session, name, input, message):
     result = invoke(runner, "user", "add", name, "--password-stdin", input=input)
     assert result.exit_code == 1 and message in result.stderr
@@ -71,13 +78,16 @@ def test_user_add_refuses_an_existing_name_and_mismatching_prompts(runner, sessi
 
 # --- list, show, set --------------------------------------------------------------------------
 
+
 def test_list_json_filters_by_state(runner, session):
     signed = add_item(session, organisation_name="Getekende Stichting")
     new = add_item(session, organisation_name="Nieuwe Stichting", state="nieuw")
     everything = json.loads(invoke(runner, "queue", "list", "--json").stdout)
     assert [row["id"] for row in everything] == [new.id, signed.id]
     only_new = json.loads(invoke(runner, "queue", "list", "--state", "nieuw", "--json").stdout)
-    assert [(row["id"], row["organisation_name"], row["state"]) for row in only_new] == [(new.id, "Nieuwe Stichting", "nieuw")]
+    assert [(row["id"], row["organisation_name"], row["state"]) for row in only_new] == [
+        (new.id, "Nieuwe Stichting", "nieuw")
+    ]
     assert CONTACT["email"] not in json.dumps(everything)
     text = invoke(runner, "queue", "list").stdout
     assert "Getekende Stichting" in text and "2 item(s)." in text
@@ -94,15 +104,22 @@ def test_show_json_has_every_field_the_history_and_the_logo_as_size_only(runner,
     for column in Submission.__table__.columns:
         assert column.name in data
     assert data["email"] == CONTACT["email"] and data["state"] == "getekend"
-    assert data["logo"] == {"type": "svg", "bytes": len(item.logo.data), "width": 120, "height": 60,
-                            "sha256": item.logo.sha256}
+    assert data["logo"] == {
+        "type": "svg",
+        "bytes": len(item.logo.data),
+        "width": 120,
+        "height": 60,
+        "sha256": item.logo.sha256,
+    }
     assert [e["to_state"] for e in data["history"]] == ["nieuw", "in_behandeling", "stukken_verstuurd", "getekend"]
     text = invoke(runner, "queue", "show", item.id).stdout
     assert "logo: svg" in text and "Geschiedenis:" in text and "<svg" not in text
 
 
-@pytest.mark.parametrize("item_id, message", [("999", "Er is geen item met nummer 999."),
-                                              ("abc", "Het itemnummer moet een geheel getal zijn")])
+@pytest.mark.parametrize(
+    "item_id, message",
+    [("999", "Er is geen item met nummer 999."), ("abc", "Het itemnummer moet een geheel getal zijn")],
+)
 def test_show_refuses_an_unknown_item(runner, item_id, message):
     result = invoke(runner, "queue", "show", item_id)
     assert result.exit_code == 1 and message in result.stderr
@@ -116,15 +133,20 @@ def test_set_records_actor_and_note(runner, session):
     session.expire_all()
     events = queue.get(session, item.id).events
     assert [(e.actor, e.to_state, e.note) for e in events[1:]] == [
-        (getpass.getuser(), "in_behandeling", "Gebeld"), ("bureau-piet", "afgewezen", "")]
+        (getpass.getuser(), "in_behandeling", "Gebeld"),
+        ("bureau-piet", "afgewezen", ""),
+    ]
 
 
-@pytest.mark.parametrize("state, target, message", [
-    ("nieuw", "getekend", "Van 'Nieuw' kan het item niet naar 'Overeenkomst getekend'."),
-    ("getekend", "gepubliceerd", "Publiceren gaat via 'publiceren'"),
-    ("afgewezen", "nieuw", "Het is afgesloten."),
-    ("nieuw", "klaar", "Onbekende status 'klaar'"),
-])
+@pytest.mark.parametrize(
+    "state, target, message",
+    [
+        ("nieuw", "getekend", "Van 'Nieuw' kan het item niet naar 'Overeenkomst getekend'."),
+        ("getekend", "gepubliceerd", "Publiceren gaat via 'publiceren'"),
+        ("afgewezen", "nieuw", "Het is afgesloten."),
+        ("nieuw", "klaar", "Onbekende status 'klaar'"),
+    ],
+)
 def test_set_refuses_an_illegal_transition(runner, session, state, target, message):
     item = add_item(session, state=state)
     result = invoke(runner, "queue", "set", item.id, target)
@@ -134,6 +156,7 @@ def test_set_refuses_an_illegal_transition(runner, session, state, target, messa
 
 
 # --- publish, export, announce ----------------------------------------------------------------
+
 
 def test_publish_writes_the_files_and_tells_the_next_steps(runner, session, tmp_path):
     content = tmp_path / "content"
@@ -162,12 +185,15 @@ def test_publish_into_another_folder_and_refusal_from_an_open_state(runner, sess
 
 
 def test_export_csv_neutralises_formulas_and_warns_about_personal_data(runner, session):
-    add_item(session, organisation_name="=HYPERLINK(\"http://x\")", contact_name="+Kwaad", city="@stad")
+    add_item(session, organisation_name='=HYPERLINK("http://x")', contact_name="+Kwaad", city="@stad")
     result = invoke(runner, "queue", "export")
     assert result.exit_code == 0 and "persoonsgegevens" in result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert (rows[0]["organisation_name"], rows[0]["contact_name"], rows[0]["city"]) == (
-        "'=HYPERLINK(\"http://x\")", "'+Kwaad", "'@stad")
+        '\'=HYPERLINK("http://x")',
+        "'+Kwaad",
+        "'@stad",
+    )
     assert rows[0]["email"] == CONTACT["email"] and rows[0]["logo"] == "svg"
     assert "fingerprint" not in rows[0]
 
@@ -193,6 +219,7 @@ def test_announce_lists_a_published_item(runner, session, tmp_path):
 
 # --- privacy ----------------------------------------------------------------------------------
 
+
 def with_mail(session, item, to=None):
     """Queue one outbox mail about `item`."""
     session.add(OutboxMessage(to_addr=to or item.email, subject="Bevestiging", body="Beste", submission_id=item.id))
@@ -209,9 +236,14 @@ def age(session, item, days):
 def aged_queue(session):
     """Closed and open items of various ages, each with a mail."""
     names = {}
-    for name, state, days in [("oud-afgewezen", "afgewezen", 400), ("oud-spam", "spam", 400),
-                              ("oud-ingetrokken", "ingetrokken", 366), ("recent-afgewezen", "afgewezen", 30),
-                              ("oud-nieuw", "nieuw", 400), ("oud-getekend", "getekend", 400)]:
+    for name, state, days in [
+        ("oud-afgewezen", "afgewezen", 400),
+        ("oud-spam", "spam", 400),
+        ("oud-ingetrokken", "ingetrokken", 366),
+        ("recent-afgewezen", "afgewezen", 30),
+        ("oud-nieuw", "nieuw", 400),
+        ("oud-getekend", "getekend", 400),
+    ]:
         item = add_item(session, organisation_name=name, state=state, email=f"{name}@example.org")
         with_mail(session, item)
         age(session, item, days)
@@ -235,8 +267,11 @@ def test_purge_deletes_only_old_closed_items_with_everything_attached(runner, se
     assert result.exit_code == 0 and "Verwijderd" in result.stdout and "3 e-mail(s)" in result.stdout
     assert remaining(session) == ["oud-getekend", "oud-nieuw", "recent-afgewezen"]
     assert count(session, Logo) == 3 and count(session, OutboxMessage) == 3
-    assert count(session, Event) == session.scalar(select(func.count()).select_from(Event).where(
-        Event.submission_id.in_(list(session.scalars(select(Submission.id))))))
+    assert count(session, Event) == session.scalar(
+        select(func.count())
+        .select_from(Event)
+        .where(Event.submission_id.in_(list(session.scalars(select(Submission.id)))))
+    )
 
 
 def test_privacy_purge_keeps_ninety_days_by_default(runner, session):
@@ -292,8 +327,7 @@ def test_privacy_erase_asks_first_then_removes_everything(runner, session, perso
     assert "content/partners/tweede-stichting.md blijft staan" in result.stdout
     assert remaining(session) == ["Andere Stichting"]
     assert [m.to_addr for m in session.scalars(select(OutboxMessage))] == ["p_et@example.org"]
-    assert session.scalar(select(func.count()).select_from(Event).where(
-        Event.submission_id.in_(ids))) == 0
+    assert session.scalar(select(func.count()).select_from(Event).where(Event.submission_id.in_(ids))) == 0
     session.rollback()
     nothing = invoke(runner, "privacy", "erase", "piet@example.org", "--yes")
     assert nothing.exit_code == 0 and "niets opgeslagen" in nothing.stdout
@@ -314,8 +348,31 @@ def test_a_locked_database_gives_a_dutch_message(runner, session, app, monkeypat
 
 OUR_GROUPS = ("db", "mail", "privacy", "queue", "user")
 # Words that mark a sentence as Dutch and never occur in an English one.
-DUTCH_WORDS = {"de", "het", "een", "één", "van", "en", "op", "naar", "met", "voor", "tot", "aan", "wat", "als",
-               "alles", "alle", "om", "bij", "die", "dat", "niet", "wordt", "zijn"}
+DUTCH_WORDS = {
+    "de",
+    "het",
+    "een",
+    "één",
+    "van",
+    "en",
+    "op",
+    "naar",
+    "met",
+    "voor",
+    "tot",
+    "aan",
+    "wat",
+    "als",
+    "alles",
+    "alle",
+    "om",
+    "bij",
+    "die",
+    "dat",
+    "niet",
+    "wordt",
+    "zijn",
+}
 
 
 def helps(app):
@@ -328,6 +385,9 @@ def helps(app):
 
 
 def test_every_command_of_ours_has_a_dutch_help_text(app):
-    english = [name for name, text in helps(app)
-               if not text or not DUTCH_WORDS & set(text.lower().replace(".", " ").replace(",", " ").split())]
+    english = [
+        name
+        for name, text in helps(app)
+        if not text or not DUTCH_WORDS & set(text.lower().replace(".", " ").replace(",", " ").split())
+    ]
     assert english == []

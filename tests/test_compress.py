@@ -17,10 +17,20 @@ def test_gzip_is_deterministic():
     assert gzip.decompress(gzip_bytes(b"abc" * 200)) == b"abc" * 200
 
 
-@pytest.mark.parametrize("name, compressed", [
-    ("index.html", True), ("site.css", True), ("site.js", True), ("logo.svg", True), ("partners.json", True),
-    ("partners.csv", True), ("sitemap.xml", True), ("logo.png", False), ("logo.webp", False),
-])
+@pytest.mark.parametrize(
+    "name, compressed",
+    [
+        ("index.html", True),
+        ("site.css", True),
+        ("site.js", True),
+        ("logo.svg", True),
+        ("partners.json", True),
+        ("partners.csv", True),
+        ("sitemap.xml", True),
+        ("logo.png", False),
+        ("logo.webp", False),
+    ],
+)
 def test_text_files_get_a_gz_beside_them(tmp_path, name, compressed):
     (tmp_path / name).write_text(TEXT)
     compress_tree(tmp_path)
@@ -66,11 +76,14 @@ def test_write_if_changed_keeps_the_file_untouched(tmp_path):
     assert write_if_changed(str(path), b"twee") and path.read_bytes() == b"twee"
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("/* uitleg */\n.a  >  .b {\n  color: red;\n  margin: 0 auto;\n}\n", ".a>.b{color:red;margin:0 auto}\n"),
-    (".menu a:hover, .x :focus { x: y; }", ".menu a:hover,.x :focus{x:y}\n"),
-    ("@media (max-width: 30rem) {\n  .f { a: b; }\n}", "@media (max-width:30rem){.f{a:b}}\n"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("/* uitleg */\n.a  >  .b {\n  color: red;\n  margin: 0 auto;\n}\n", ".a>.b{color:red;margin:0 auto}\n"),
+        (".menu a:hover, .x :focus { x: y; }", ".menu a:hover,.x :focus{x:y}\n"),
+        ("@media (max-width: 30rem) {\n  .f { a: b; }\n}", "@media (max-width:30rem){.f{a:b}}\n"),
+    ],
+)
 def test_minify_css(source, expected):
     assert minify_css(source) == expected
 
@@ -89,6 +102,10 @@ def test_built_site_is_precompressed_minified_and_stable(write_record, build):
         assert gzip.decompress(page.with_name(page.name + ".gz").read_bytes()) == page.read_bytes()
     css = (out / "theme" / "css" / "site.css").read_text()
     assert "/*" not in css and "\n  " not in css and ".wall{" in css
-    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.name.endswith((".html", ".html.gz", ".css", ".css.gz", ".js"))}
+    stamps = {
+        p: p.stat().st_mtime_ns
+        for p in out.rglob("*")
+        if p.is_file() and p.name.endswith((".html", ".html.gz", ".css", ".css.gz", ".js"))
+    }
     build()
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps  # nothing unchanged was rewritten

@@ -86,8 +86,9 @@ def test_nothing_acknowledged_is_lost_when_the_server_is_killed(db_url, tmp_path
     upgrade_schema(db_url)
     server = Gunicorn(db_url, tmp_path / "gunicorn.log", env={"FORMHANDLER_RATELIMIT_ENABLED": "false"})
     outcomes, stop = Outcomes(), threading.Event()
-    threads = [threading.Thread(target=submitter, args=(i, server.url, stop, outcomes), daemon=True)
-               for i in range(SUBMITTERS)]
+    threads = [
+        threading.Thread(target=submitter, args=(i, server.url, stop, outcomes), daemon=True) for i in range(SUBMITTERS)
+    ]
     for thread in threads:
         thread.start()
     try:

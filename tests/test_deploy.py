@@ -14,17 +14,30 @@ import pytest
 
 from formhandler.drain import DRAIN_LIMIT, DrainBody
 from tests.conftest import ROOT
-from tests.deploy_fixtures import (CSP, LONG_CACHE, deployment, fetch, free_port, render,  # noqa: F401
-                                   require_nginx, site, start_nginx, stop)
+from tests.deploy_fixtures import (
+    CSP,
+    LONG_CACHE,
+    deployment,
+    fetch,
+    free_port,
+    render,  # noqa: F401
+    require_nginx,
+    site,
+    start_nginx,
+    stop,
+)
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("path, text", [
-    ("/", "Alliantie Nederland Rookvrij!"),
-    ("/partners/", "Longfonds"),
-    ("/partners/longfonds/", "Longfonds"),
-])
+@pytest.mark.parametrize(
+    "path, text",
+    [
+        ("/", "Alliantie Nederland Rookvrij!"),
+        ("/partners/", "Longfonds"),
+        ("/partners/longfonds/", "Longfonds"),
+    ],
+)
 def test_static_pages_have_headers_and_no_cache(deployment, path, text):
     status, headers, body = fetch(deployment + path)
     assert status == 200
@@ -49,12 +62,15 @@ def test_404_page_is_the_sites_own(deployment, site):
     assert fetch(deployment + "/nope/nope/")[2] == (site / "404.html").read_bytes()
 
 
-@pytest.mark.parametrize("path, cache", [
-    ("/logos/test-0123456789.svg", LONG_CACHE),
-    ("/theme/css/site.css?v=x", LONG_CACHE),
-    ("/theme/css/site.css", "no-cache"),
-    ("/partners.json", "no-cache"),
-])
+@pytest.mark.parametrize(
+    "path, cache",
+    [
+        ("/logos/test-0123456789.svg", LONG_CACHE),
+        ("/theme/css/site.css?v=x", LONG_CACHE),
+        ("/theme/css/site.css", "no-cache"),
+        ("/partners.json", "no-cache"),
+    ],
+)
 def test_cache_policy(deployment, path, cache):
     status, headers, _ = fetch(deployment + path)
     assert status == 200
@@ -114,8 +130,9 @@ def test_admin_is_proxied_to_the_app(deployment):
 
 def test_body_over_app_limit_gets_the_apps_dutch_413(deployment):
     body = b"organisation_name=" + b"x" * (2 * 1024 * 1024 + 300 * 1024)
-    status, headers, page = fetch(deployment + "/aanmelden/", data=body,
-                                  headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30)
+    status, headers, page = fetch(
+        deployment + "/aanmelden/", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30
+    )
     assert status == 413
     assert "Te groot" in page.decode()
     assert headers["Content-Security-Policy"] == CSP
@@ -126,8 +143,12 @@ def test_oversized_bodies_always_get_an_answer_from_the_app(deployment):
     answers = set()
     for step in range(8):
         body = b"x=" + b"x" * (2 * 1024 * 1024 + step * 90 * 1024)
-        status, headers, page = fetch(deployment + "/aanmelden/", data=body,
-                                      headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30)
+        status, headers, page = fetch(
+            deployment + "/aanmelden/",
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            timeout=30,
+        )
         title = {413: "Te groot", 429: "Even geduld"}.get(status)
         assert title and f"<h1>{title}</h1>" in page.decode(), status
         assert headers["Cache-Control"] == "no-store"  # set by the app, not by nginx
@@ -136,8 +157,12 @@ def test_oversized_bodies_always_get_an_answer_from_the_app(deployment):
 
 
 def test_body_over_nginx_limit_gets_a_dutch_413_from_nginx(deployment):
-    status, headers, page = fetch(deployment + "/aanmelden/", data=b"x" * (3 * 1024 * 1024 + 1),
-                                  headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30)
+    status, headers, page = fetch(
+        deployment + "/aanmelden/",
+        data=b"x" * (3 * 1024 * 1024 + 1),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=30,
+    )
     assert status == 413
     assert "<h1>Te groot</h1>" in page.decode()
     assert headers["Content-Security-Policy"] == CSP
@@ -172,8 +197,10 @@ def test_a_post_flood_is_refused_by_nginx_before_the_app(site, tmp_path):
     require_nginx()
     web, base = start_nginx(tmp_path, root=site, upstream=f"127.0.0.1:{free_port()}")
     try:
-        posts = [fetch(base + "/aanmelden/", data=b"x=1", headers={"Content-Type": "application/x-www-form-urlencoded"})
-                 for _ in range(30)]
+        posts = [
+            fetch(base + "/aanmelden/", data=b"x=1", headers={"Content-Type": "application/x-www-form-urlencoded"})
+            for _ in range(30)
+        ]
         get_status = fetch(base + "/aanmelden/")[0]
     finally:
         stop(web)
@@ -186,20 +213,37 @@ def test_a_post_flood_is_refused_by_nginx_before_the_app(site, tmp_path):
     assert get_status == 503, "a GET is not limited by nginx"
 
 
-@pytest.mark.parametrize("template, values, error", [
-    ("listen {{LISTEN}};", {}, KeyError),
-    ("root {{ROOT}};", {"root": "/srv/x; include /etc/shadow"}, ValueError),
-    ("server_name {{SERVER_NAME}};", {"server_name": "a\n}"}, ValueError),
-])
+@pytest.mark.parametrize(
+    "template, values, error",
+    [
+        ("listen {{LISTEN}};", {}, KeyError),
+        ("root {{ROOT}};", {"root": "/srv/x; include /etc/shadow"}, ValueError),
+        ("server_name {{SERVER_NAME}};", {"server_name": "a\n}"}, ValueError),
+    ],
+)
 def test_render_refuses_missing_or_unsafe_values(template, values, error):
     with pytest.raises(error):
         render(template, **values)
 
 
 def test_render_command_line_fills_every_placeholder(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "deploy" / "render_nginx.py"), "--listen", "80",
-                             "--server-name", "example.org", "--root", str(tmp_path), "--upstream", "127.0.0.1:8001"],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "deploy" / "render_nginx.py"),
+            "--listen",
+            "80",
+            "--server-name",
+            "example.org",
+            "--root",
+            str(tmp_path),
+            "--upstream",
+            "127.0.0.1:8001",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 0, result.stderr
     assert "{{" not in result.stdout
     assert f"root {tmp_path};" in result.stdout

@@ -55,11 +55,21 @@ def test_directory_without_slash_redirects(site_client):
 def test_real_dev_server_serves_site_and_form(tmp_path, built_site):
     """Start `python -m formhandler.devserver` as make run does and fetch pages over HTTP."""
     port = free_port()
-    env = {**os.environ, "FORMHANDLER_DEVELOPMENT": "true", "FORMHANDLER_SITE_DIR": str(built_site),
-           "FORMHANDLER_DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}"}
+    env = {
+        **os.environ,
+        "FORMHANDLER_DEVELOPMENT": "true",
+        "FORMHANDLER_SITE_DIR": str(built_site),
+        "FORMHANDLER_DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}",
+    }
     env.pop("FORMHANDLER_SECRET_KEY", None)
-    process = subprocess.Popen([sys.executable, "-m", "formhandler.devserver", "--port", str(port)],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "formhandler.devserver", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -35,11 +35,18 @@ def sqlite_app(tmp_path):
     """The app on SQLite with a short busy timeout, so a held lock turns into an answer quickly."""
     site = tmp_path / "site"
     site.mkdir()
-    application = create_app({
-        "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
-        "MIN_FILL_SECONDS": 0, "RATELIMIT_ENABLED": False, "SITE_DIR": str(site), "MAIL_BACKEND": "log",
-        "SQLITE_BUSY_TIMEOUT_MS": BUSY_MS,
-    })
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": SECRET,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
+            "MIN_FILL_SECONDS": 0,
+            "RATELIMIT_ENABLED": False,
+            "SITE_DIR": str(site),
+            "MAIL_BACKEND": "log",
+            "SQLITE_BUSY_TIMEOUT_MS": BUSY_MS,
+        }
+    )
     application.db_path = tmp_path / "queue.sqlite3"
     yield application
     application.extensions["formhandler.engine"].dispose()
@@ -65,7 +72,8 @@ def on_every_connection(app, pragma_for):
 def disk_full(app):
     """No page beyond the ones the file has now: the next page the insert needs is SQLITE_FULL."""
     return on_every_connection(
-        app, lambda conn: f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+        app, lambda conn: f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}"
+    )
 
 
 def read_only(app):

@@ -19,8 +19,9 @@ def field(name: str, value: bytes) -> bytes:
 
 
 def upload(name: str, filename: str, data: bytes, kind: str = "image/png") -> bytes:
-    return (f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            f"Content-Type: {kind}\r\n\r\n").encode() + data
+    return (
+        f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\nContent-Type: {kind}\r\n\r\n'
+    ).encode() + data
 
 
 @pytest.fixture
@@ -32,8 +33,13 @@ def echo():
 
     @app.post("/")
     def show():
-        return jsonify(form=list(request.form.items(multi=True)), files={
-            name: [storage.filename, storage.mimetype, len(storage.read())] for name, storage in request.files.items()})
+        return jsonify(
+            form=list(request.form.items(multi=True)),
+            files={
+                name: [storage.filename, storage.mimetype, len(storage.read())]
+                for name, storage in request.files.items()
+            },
+        )
 
     return app.test_client()
 
@@ -43,10 +49,20 @@ def post(client, data: bytes, boundary: str = BOUNDARY):
 
 
 def test_fields_repeated_fields_and_a_file(echo):
-    response = post(echo, body(field("naam", "Zoë & Co".encode()), field("keuze", b"a"), field("keuze", b"b"),
-                               field("leeg", b""), upload("logo", "logo.png", b"\x89PNG" + b"x" * 3000)))
-    assert response.json == {"form": [["naam", "Zoë & Co"], ["keuze", "a"], ["keuze", "b"], ["leeg", ""]],
-                             "files": {"logo": ["logo.png", "image/png", 3004]}}
+    response = post(
+        echo,
+        body(
+            field("naam", "Zoë & Co".encode()),
+            field("keuze", b"a"),
+            field("keuze", b"b"),
+            field("leeg", b""),
+            upload("logo", "logo.png", b"\x89PNG" + b"x" * 3000),
+        ),
+    )
+    assert response.json == {
+        "form": [["naam", "Zoë & Co"], ["keuze", "a"], ["keuze", "b"], ["leeg", ""]],
+        "files": {"logo": ["logo.png", "image/png", 3004]},
+    }
 
 
 def test_a_file_input_left_empty_is_a_nameless_empty_file(echo):
@@ -66,21 +82,29 @@ def test_invalid_utf8_becomes_replacement_characters(echo):
     assert response.json["form"] == [["naam", "caf\ufffd"]]
 
 
-@pytest.mark.parametrize("data", [
-    pytest.param(body(field("naam", b"x" * 1025)), id="text field over MAX_FORM_MEMORY_SIZE"),
-    pytest.param(body(*[field(f"f{i}", b"x") for i in range(11)]), id="more parts than MAX_FORM_PARTS"),
-    pytest.param(body(b'Content-Disposition: form-data; name="naam"\r\nX-' + b"a" * 5000 + b": b\r\n\r\nx"),
-                 id="part header line over 4 kB"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(body(field("naam", b"x" * 1025)), id="text field over MAX_FORM_MEMORY_SIZE"),
+        pytest.param(body(*[field(f"f{i}", b"x") for i in range(11)]), id="more parts than MAX_FORM_PARTS"),
+        pytest.param(
+            body(b'Content-Disposition: form-data; name="naam"\r\nX-' + b"a" * 5000 + b": b\r\n\r\nx"),
+            id="part header line over 4 kB",
+        ),
+    ],
+)
 def test_over_a_limit_is_413(echo, data):
     assert post(echo, data).status_code == 413
 
 
-@pytest.mark.parametrize("data, boundary", [
-    pytest.param(body(field("naam", b"x"), end=False), BOUNDARY, id="no closing boundary"),
-    pytest.param(b"geen multipart", BOUNDARY, id="no boundary in the body"),
-    pytest.param(body(field("naam", b"x")), "", id="empty boundary"),
-])
+@pytest.mark.parametrize(
+    "data, boundary",
+    [
+        pytest.param(body(field("naam", b"x"), end=False), BOUNDARY, id="no closing boundary"),
+        pytest.param(b"geen multipart", BOUNDARY, id="no boundary in the body"),
+        pytest.param(body(field("naam", b"x")), "", id="empty boundary"),
+    ],
+)
 def test_a_malformed_body_reads_as_an_empty_form(echo, data, boundary):
     """As werkzeug's silent parsing: no error page here; the CSRF check refuses the empty form."""
     response = post(echo, data, boundary)
@@ -89,15 +113,21 @@ def test_a_malformed_body_reads_as_an_empty_form(echo, data, boundary):
 
 
 def test_the_app_answers_a_malformed_body_with_the_form_and_a_dutch_notice(client):
-    response = client.post("/aanmelden/", data=body(field("organisation_name", b"x"), end=False),
-                           content_type=f"multipart/form-data; boundary={BOUNDARY}")
+    response = client.post(
+        "/aanmelden/",
+        data=body(field("organisation_name", b"x"), end=False),
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+    )
     assert response.status_code == 200
     assert "beveiligingskenmerk" in response.get_data(as_text=True)
 
 
 def test_the_app_refuses_an_oversized_text_field_with_413(client, app):
     limit = app.config["MAX_FORM_MEMORY_SIZE"]
-    response = client.post("/aanmelden/", data=body(field("motivation", b"x" * (limit + 1))),
-                           content_type=f"multipart/form-data; boundary={BOUNDARY}")
+    response = client.post(
+        "/aanmelden/",
+        data=body(field("motivation", b"x" * (limit + 1))),
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+    )
     assert response.status_code == 413
     assert "Te groot" in response.get_data(as_text=True)

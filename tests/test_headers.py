@@ -43,7 +43,11 @@ def test_every_route_in_the_url_map(app, admin_client):
         method = "GET" if "GET" in rule.methods else "POST"
         for client in (admin_client, app.test_client()):  # logged in and anonymous
             response = client.open(url, method=method)  # a POST without CSRF token: the 400 page
-            csp = LOGO_CSP if rule.endpoint in ("admin.logo", "admin.publication_download") and client is admin_client else CSP
+            csp = (
+                LOGO_CSP
+                if rule.endpoint in ("admin.logo", "admin.publication_download") and client is admin_client
+                else CSP
+            )
             assert_security_headers(response, f"{method} {url} -> {response.status_code}", csp)
             assert response.headers["Cache-Control"] == "no-store" or rule.endpoint.startswith("site")
 
@@ -53,8 +57,11 @@ def test_every_kind_of_page(make_app, monkeypatch, kind):
     app = make_app(RATELIMIT_ENABLED=kind == "429", FORM_RATE_LIMIT="1 per minute")
     client = app.test_client()
     if kind == "503":
-        monkeypatch.setattr(queue, "insert_submission", lambda *a, **k: (_ for _ in ()).throw(
-            OperationalError("INSERT", {}, Exception("disk I/O error"))))
+        monkeypatch.setattr(
+            queue,
+            "insert_submission",
+            lambda *a, **k: (_ for _ in ()).throw(OperationalError("INSERT", {}, Exception("disk I/O error"))),
+        )
     response = {
         "form": lambda: client.get("/aanmelden/"),
         "thanks": lambda: client.get(post(client).headers["Location"]),
@@ -65,8 +72,16 @@ def test_every_kind_of_page(make_app, monkeypatch, kind):
         "429": lambda: [post(client, email="x") for _ in range(2)][-1],
         "503": lambda: post(client),
     }[kind]()
-    expected = {"form": 200, "thanks": 200, "form-with-errors": 200, "404": 404, "405": 405, "413": 413,
-                "429": 429, "503": 503}[kind]
+    expected = {
+        "form": 200,
+        "thanks": 200,
+        "form-with-errors": 200,
+        "404": 404,
+        "405": 405,
+        "413": 413,
+        "429": 429,
+        "503": 503,
+    }[kind]
     assert response.status_code == expected
     assert_security_headers(response, kind)
 

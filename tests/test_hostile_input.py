@@ -30,10 +30,13 @@ from tests.test_registration import form_tokens, valid_form
 # Examples per test and backend: about 2,300 requests in two to three minutes by default;
 # HOSTILE_EXAMPLES_SCALE=10 runs ten times as many (a nightly or pre-release run).
 SCALE = float(os.environ.get("HOSTILE_EXAMPLES_SCALE", "1"))
-EXAMPLES = {backend: {test: max(1, int(n * SCALE)) for test, n in counts.items()} for backend, counts in {
-    "sqlite": {"fields": 1000, "raw": 600, "admin": 500},
-    "postgres": {"fields": 80, "raw": 60, "admin": 60},
-}.items()}
+EXAMPLES = {
+    backend: {test: max(1, int(n * SCALE)) for test, n in counts.items()}
+    for backend, counts in {
+        "sqlite": {"fields": 1000, "raw": 600, "admin": 500},
+        "postgres": {"fields": 80, "raw": 60, "admin": 60},
+    }.items()
+}
 FORM_FIELDS = list(valid_form()) + ["logo", "company_acknowledgement", "started", "csrf_token"]
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MULTILINE = ("contribution_text", "motivation")
@@ -41,9 +44,39 @@ ERROR_TITLES = {code: title for code, (title, _) in MESSAGES.items()}
 FORM_ANSWERS = ("fout in het formulier", "fouten in het formulier", "Uw aanmelding is nog niet verstuurd")
 
 # Text people and bots send: control characters, NUL, bidi marks, emoji, other scripts.
-nasty_chars = st.sampled_from(["\x00", "\x01", "\x1b", "\x7f", "\r", "\n", "\t", "\u202e", "\u200f", "\u200b",
-                               "\ufeff", "😀", "🏳️‍🌈", "ß", "Ω", "中", "ع", "й", "<", ">", "&", "'", '"', "\\",
-                               "%", "{{", "Save_as:", "[x](javascript:alert(1))", "<script>"])
+nasty_chars = st.sampled_from(
+    [
+        "\x00",
+        "\x01",
+        "\x1b",
+        "\x7f",
+        "\r",
+        "\n",
+        "\t",
+        "\u202e",
+        "\u200f",
+        "\u200b",
+        "\ufeff",
+        "😀",
+        "🏳️‍🌈",
+        "ß",
+        "Ω",
+        "中",
+        "ع",
+        "й",
+        "<",
+        ">",
+        "&",
+        "'",
+        '"',
+        "\\",
+        "%",
+        "{{",
+        "Save_as:",
+        "[x](javascript:alert(1))",
+        "<script>",
+    ]
+)
 hostile_text = st.one_of(
     st.text(max_size=60),
     st.lists(st.one_of(nasty_chars, st.text(max_size=8)), max_size=25).map("".join),
@@ -62,11 +95,18 @@ def backend(request, tmp_path_factory):
     else:
         url = request.getfixturevalue("postgres_cluster").new_database()
     (tmp / "site").mkdir()
-    application = create_app({
-        "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": url, "MIN_FILL_SECONDS": 0,
-        "RATELIMIT_ENABLED": False, "CONTENT_DIR": str(tmp / "content"), "SITE_DIR": str(tmp / "site"),
-        "MAIL_BACKEND": "log",
-    })
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": SECRET,
+            "DATABASE_URL": url,
+            "MIN_FILL_SECONDS": 0,
+            "RATELIMIT_ENABLED": False,
+            "CONTENT_DIR": str(tmp / "content"),
+            "SITE_DIR": str(tmp / "site"),
+            "MAIL_BACKEND": "log",
+        }
+    )
     yield request.param, application
     application.extensions["formhandler.engine"].dispose()
 
@@ -121,12 +161,18 @@ def test_generated_form_submissions(backend):
     client = app.test_client()
     tokens = form_tokens(client)
 
-    @settings(max_examples=EXAMPLES[name]["fields"], deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(changes=st.dictionaries(st.sampled_from(FORM_FIELDS), field_value, max_size=6),
-           removed=st.sets(st.sampled_from(FORM_FIELDS), max_size=4),
-           unknown=st.dictionaries(st.text(min_size=1, max_size=20), hostile_text, max_size=3),
-           multipart=st.booleans())
+    @settings(
+        max_examples=EXAMPLES[name]["fields"],
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(
+        changes=st.dictionaries(st.sampled_from(FORM_FIELDS), field_value, max_size=6),
+        removed=st.sets(st.sampled_from(FORM_FIELDS), max_size=4),
+        unknown=st.dictionaries(st.text(min_size=1, max_size=20), hostile_text, max_size=3),
+        multipart=st.booleans(),
+    )
     def run(changes, removed, unknown, multipart):
         data = MultiDict({**valid_form(), **tokens})
         for key in removed:
@@ -134,8 +180,7 @@ def test_generated_form_submissions(backend):
         for key, value in {**unknown, **changes}.items():
             data.setlist(key, value if isinstance(value, list) else [value])
         before = count(app, Submission)
-        response = client.post("/aanmelden/", data=data,
-                               content_type="multipart/form-data" if multipart else None)
+        response = client.post("/aanmelden/", data=data, content_type="multipart/form-data" if multipart else None)
         assert_dutch_answer(response)
         check_stored(app, before)
 
@@ -152,14 +197,26 @@ def multipart_body(parts: list[tuple[str, str | None, bytes]], boundary: str) ->
     return out + f"--{boundary}--\r\n".encode()
 
 
-part = st.tuples(st.one_of(st.sampled_from(FORM_FIELDS), st.text(max_size=15)),
-                 st.one_of(st.none(), st.sampled_from(["../../etc/passwd", "..\\x.png", "logo.png", "a\x00.svg"])),
-                 st.one_of(st.binary(max_size=200), hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass"))))
-content_type = st.sampled_from([
-    "multipart/form-data; boundary=XyZ", "multipart/form-data", "multipart/form-data; boundary=",
-    "multipart/mixed; boundary=XyZ", "application/x-www-form-urlencoded", "application/json", "text/plain",
-    "application/octet-stream", "text/html; charset=utf-7", "", "multipart/form-data; boundary=XyZ; charset=latin1",
-])
+part = st.tuples(
+    st.one_of(st.sampled_from(FORM_FIELDS), st.text(max_size=15)),
+    st.one_of(st.none(), st.sampled_from(["../../etc/passwd", "..\\x.png", "logo.png", "a\x00.svg"])),
+    st.one_of(st.binary(max_size=200), hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass"))),
+)
+content_type = st.sampled_from(
+    [
+        "multipart/form-data; boundary=XyZ",
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        "multipart/mixed; boundary=XyZ",
+        "application/x-www-form-urlencoded",
+        "application/json",
+        "text/plain",
+        "application/octet-stream",
+        "text/html; charset=utf-7",
+        "",
+        "multipart/form-data; boundary=XyZ; charset=latin1",
+    ]
+)
 
 
 def test_malformed_bodies_and_content_types(backend):
@@ -167,17 +224,27 @@ def test_malformed_bodies_and_content_types(backend):
     client = app.test_client()
     tokens = form_tokens(client)
 
-    @settings(max_examples=EXAMPLES[name]["raw"], deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(parts=st.lists(part, max_size=8), extra_parts=st.sampled_from([0, 0, 0, 150, 250]),
-           with_tokens=st.booleans(), kind=content_type, truncate=st.integers(0, 40), raw=st.binary(max_size=300),
-           use_raw=st.booleans())
+    @settings(
+        max_examples=EXAMPLES[name]["raw"],
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(
+        parts=st.lists(part, max_size=8),
+        extra_parts=st.sampled_from([0, 0, 0, 150, 250]),
+        with_tokens=st.booleans(),
+        kind=content_type,
+        truncate=st.integers(0, 40),
+        raw=st.binary(max_size=300),
+        use_raw=st.booleans(),
+    )
     def run(parts, extra_parts, with_tokens, kind, truncate, raw, use_raw):
         if with_tokens:
             parts = [(key, None, value.encode()) for key, value in tokens.items()] + parts
         parts += [(f"extra{i}", None, b"x") for i in range(extra_parts)]  # huge numbers of parts
         body = raw if use_raw else multipart_body(parts, "XyZ")
-        body = body[:len(body) - truncate] if truncate else body
+        body = body[: len(body) - truncate] if truncate else body
         before = count(app, Submission)
         response = client.post("/aanmelden/", data=body, content_type=kind or None)
         assert_dutch_answer(response)
@@ -191,8 +258,9 @@ def test_over_max_form_parts_is_413(backend):
     client = app.test_client()
     parts = [(key, None, value.encode()) for key, value in form_tokens(client).items()]
     parts += [("criteria", None, b"missie")] * (app.config["MAX_FORM_PARTS"] + 1)
-    response = client.post("/aanmelden/", data=multipart_body(parts, "XyZ"),
-                           content_type="multipart/form-data; boundary=XyZ")
+    response = client.post(
+        "/aanmelden/", data=multipart_body(parts, "XyZ"), content_type="multipart/form-data; boundary=XyZ"
+    )
     assert response.status_code == 413 and "<h1>Te groot</h1>" in response.get_data(as_text=True)
 
 
@@ -209,15 +277,28 @@ def admin(backend):
 def test_generated_admin_posts(admin):
     name, app, client, item_id = admin
     token = csrf_from(client.get(f"/beheer/{item_id}").get_data(as_text=True))
-    routes = [f"/beheer/{item_id}/status", f"/beheer/{item_id}/notitie", f"/beheer/{item_id}/publiceren",
-              "/beheer/999999/status", "/beheer/uitloggen-niet"]
+    routes = [
+        f"/beheer/{item_id}/status",
+        f"/beheer/{item_id}/notitie",
+        f"/beheer/{item_id}/publiceren",
+        "/beheer/999999/status",
+        "/beheer/uitloggen-niet",
+    ]
     targets = st.one_of(st.sampled_from(list(STATES)), hostile_text)
 
-    @settings(max_examples=EXAMPLES[name]["admin"], deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(route=st.sampled_from(routes), note=field_value, target=st.one_of(targets, st.lists(targets, max_size=3)),
-           csrf=st.sampled_from(["valid", "valid", "valid", "missing", "forged"]),
-           unknown=st.dictionaries(st.text(min_size=1, max_size=10), hostile_text, max_size=2))
+    @settings(
+        max_examples=EXAMPLES[name]["admin"],
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(
+        route=st.sampled_from(routes),
+        note=field_value,
+        target=st.one_of(targets, st.lists(targets, max_size=3)),
+        csrf=st.sampled_from(["valid", "valid", "valid", "missing", "forged"]),
+        unknown=st.dictionaries(st.text(min_size=1, max_size=10), hostile_text, max_size=2),
+    )
     def run(route, note, target, csrf, unknown):
         data = MultiDict(unknown)
         data.setlist("note", note if isinstance(note, list) else [note])

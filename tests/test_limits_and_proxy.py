@@ -50,16 +50,20 @@ def test_text_over_its_column_is_a_field_error(client, app):
 def post_from(client, forwarded_for: str | None, remote: str = "10.0.0.1"):
     """Post an invalid form (nothing stored) as it arrives from the proxy at `remote`."""
     headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
-    return client.post("/aanmelden/", data=valid_form(organisation_name=""), headers=headers,
-                       environ_base={"REMOTE_ADDR": remote})
+    return client.post(
+        "/aanmelden/", data=valid_form(organisation_name=""), headers=headers, environ_base={"REMOTE_ADDR": remote}
+    )
 
 
-@pytest.mark.parametrize("proxies, same_client, other_client", [
-    # One trusted proxy: the right-most X-Forwarded-For entry is the client; anything left of it is forgeable.
-    (1, ["1.1.1.1, 203.0.113.7", "2.2.2.2, 203.0.113.7", "203.0.113.7"], "203.0.113.8"),
-    # No trusted proxy: the header is ignored altogether, so forging it changes nothing.
-    (0, ["1.1.1.1", "2.2.2.2", None], None),
-])
+@pytest.mark.parametrize(
+    "proxies, same_client, other_client",
+    [
+        # One trusted proxy: the right-most X-Forwarded-For entry is the client; anything left of it is forgeable.
+        (1, ["1.1.1.1, 203.0.113.7", "2.2.2.2, 203.0.113.7", "203.0.113.7"], "203.0.113.8"),
+        # No trusted proxy: the header is ignored altogether, so forging it changes nothing.
+        (0, ["1.1.1.1", "2.2.2.2", None], None),
+    ],
+)
 def test_forged_forwarded_for_gains_nothing(make_app, proxies, same_client, other_client):
     app = make_app(TRUSTED_PROXIES=proxies, RATELIMIT_ENABLED=True, FORM_RATE_LIMIT="2 per minute")
     client = app.test_client()
@@ -75,8 +79,9 @@ def test_proxy_sets_the_address_the_app_sees(make_app):
     app = make_app(TRUSTED_PROXIES=1)
     seen = []
     app.before_request(lambda: seen.append(request.remote_addr))
-    app.test_client().get("/aanmelden/", headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.7"},
-                          environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    app.test_client().get(
+        "/aanmelden/", headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.0.0.1"}
+    )
     assert seen == ["203.0.113.7"]
 
 
@@ -86,8 +91,13 @@ def env_app(monkeypatch, tmp_path):
     created = []
 
     def make(**env):
-        for key, value in {"SECRET_KEY": SECRET, "DATABASE_URL": f"sqlite:///{tmp_path / 'q.sqlite3'}",
-                           "MIN_FILL_SECONDS": "0", "CONTENT_DIR": str(tmp_path), **env}.items():
+        for key, value in {
+            "SECRET_KEY": SECRET,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'q.sqlite3'}",
+            "MIN_FILL_SECONDS": "0",
+            "CONTENT_DIR": str(tmp_path),
+            **env,
+        }.items():
             monkeypatch.setenv(f"FORMHANDLER_{key}", value)
         application = create_app()
         created.append(application)
@@ -140,10 +150,13 @@ def test_secure_cookie_and_hsts_outside_development(make_app, development, secur
     assert ("Strict-Transport-Security" in response.headers) is secure
 
 
-@pytest.mark.parametrize("setting, key, age_seconds", [
-    ({"SESSION_IDLE_MINUTES": 2}, "seen_at", 3 * 60),
-    ({"SESSION_MAX_HOURS": 1}, "login_at", 61 * 60),
-])
+@pytest.mark.parametrize(
+    "setting, key, age_seconds",
+    [
+        ({"SESSION_IDLE_MINUTES": 2}, "seen_at", 3 * 60),
+        ({"SESSION_MAX_HOURS": 1}, "login_at", 61 * 60),
+    ],
+)
 def test_session_timeouts_are_configurable(make_app, setting, key, age_seconds):
     app = make_app(**setting)
     add_user(app)

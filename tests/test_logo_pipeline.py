@@ -42,13 +42,16 @@ def pixel_size(pipeline, url: str) -> tuple[int, int]:
     return Image.open(io.BytesIO(pipeline.outputs[url.rsplit("/", 1)[-1]])).size
 
 
-@pytest.mark.parametrize("source, shown, files", [
-    ((800, 400), (200, 100), [(200, 100), (400, 200)]),  # 1x and 2x of the tile box
-    ((300, 150), (200, 100), [(200, 100), (300, 150)]),  # 1.5x: the source has no more pixels
-    ((120, 40), (120, 40), [(120, 40)]),                 # small: shown as is, never upscaled
-    ((210, 100), (200, 95), [(200, 95)]),                # barely larger: a second file is not worth it
-    ((100, 800), (12, 100), [(12, 100), (24, 200)]),     # tall logos fit the box height
-])
+@pytest.mark.parametrize(
+    "source, shown, files",
+    [
+        ((800, 400), (200, 100), [(200, 100), (400, 200)]),  # 1x and 2x of the tile box
+        ((300, 150), (200, 100), [(200, 100), (300, 150)]),  # 1.5x: the source has no more pixels
+        ((120, 40), (120, 40), [(120, 40)]),  # small: shown as is, never upscaled
+        ((210, 100), (200, 95), [(200, 95)]),  # barely larger: a second file is not worth it
+        ((100, 800), (12, 100), [(12, 100), (24, 200)]),  # tall logos fit the box height
+    ],
+)
 def test_variant_sizes(source, shown, files):
     sizes = variant_sizes(*source)
     assert sizes[0][1:] == shown
@@ -78,9 +81,11 @@ def test_webp_source_needs_no_second_format(pipeline):
 
 
 def test_svg_is_minified_and_stays_sanitised(pipeline):
-    source = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 80">\n'
-              b'  <script>alert(1)</script>\n  <g>\n    <rect width="200" height="80" onclick="x()"/>\n  </g>\n'
-              b'  <text x="5" y="40">Rook <tspan>vrij</tspan> nu</text>\n</svg>\n')
+    source = (
+        b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 80">\n'
+        b'  <script>alert(1)</script>\n  <g>\n    <rect width="200" height="80" onclick="x()"/>\n  </g>\n'
+        b'  <text x="5" y="40">Rook <tspan>vrij</tspan> nu</text>\n</svg>\n'
+    )
     logo = pipeline.process(add_logo(pipeline, "vector.svg", source))
     data = pipeline.outputs[logo.file_name]
     assert re.fullmatch(r"vector\.[0-9a-f]{12}\.svg", logo.file_name)
@@ -131,7 +136,7 @@ def test_cache_is_keyed_by_content_not_by_time_stamps(pipeline, monkeypatch):
 
     from partners import logo_pipeline
 
-    monkeypatch.setattr(logo_pipeline, "RACY_NS", -10**12)  # remember every hash, however new the file
+    monkeypatch.setattr(logo_pipeline, "RACY_NS", -(10**12))  # remember every hash, however new the file
     rec = add_logo(pipeline, "stempel.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10"/>')
     path = pipeline.content_dir / rec.logo
     first = pipeline.process(rec)
@@ -154,7 +159,7 @@ def test_unchanged_file_is_not_read_again(pipeline, monkeypatch):
     rec = add_logo(pipeline, "oud.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10"/>')
     first = pipeline.process(rec)
     pipeline.save()
-    monkeypatch.setattr(logo_pipeline, "RACY_NS", -10**12)  # pretend the file is old
+    monkeypatch.setattr(logo_pipeline, "RACY_NS", -(10**12))  # pretend the file is old
     second = LogoPipeline(pipeline.content_dir, pipeline.cache_dir)
     assert second.process(rec) == first
     second.save()
@@ -179,8 +184,14 @@ def test_incomplete_cache_entry_is_derived_again(pipeline):
 def test_background_write_gives_the_same_files(pipeline, tmp_path):
     from partners.write_worker import BackgroundWrites
 
-    records = [add_logo(pipeline, f"l{i}.svg", ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10">'
-                                                 + "<rect/>" * (i * 20) + "</svg>").encode()) for i in range(6)]
+    records = [
+        add_logo(
+            pipeline,
+            f"l{i}.svg",
+            ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10">' + "<rect/>" * (i * 20) + "</svg>").encode(),
+        )
+        for i in range(6)
+    ]
     for rec in records:
         pipeline.process(rec)
     pipeline.write(tmp_path / "direct")
@@ -206,8 +217,15 @@ def test_write_keeps_current_files_and_their_gz_and_drops_stale_ones(pipeline, t
 
 def test_wall_and_partner_page_use_picture_with_webp_first(write_record, content_dir, build):
     (content_dir / "logos" / "foto.png").write_bytes(raster("PNG", (800, 400)))
-    write_record({"Title": "Gemeente Foto", "Slug": "gemeente-foto", "Type": "overheid", "Since": "2024-01-01",
-                  "Logo": "logos/foto.png"})
+    write_record(
+        {
+            "Title": "Gemeente Foto",
+            "Slug": "gemeente-foto",
+            "Type": "overheid",
+            "Since": "2024-01-01",
+            "Logo": "logos/foto.png",
+        }
+    )
     out = build()
     for page in (out / "partners" / "index.html", out / "partners" / "gemeente-foto" / "index.html"):
         html = page.read_text()

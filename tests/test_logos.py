@@ -58,12 +58,18 @@ def test_good_svg_keeps_its_drawing_and_size():
 @pytest.mark.parametrize(
     ("svg", "cleaned"),
     [
-        (b'<svg xmlns="http://www.w3.org/2000/svg">\n  <g>\n    <rect width="2"/>\n  </g>\n</svg>\n',
-         b'<svg xmlns="http://www.w3.org/2000/svg"><g><rect width="2" /></g></svg>'),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"> <g> <title> Logo </title> </g> </svg>',
-         b'<svg xmlns="http://www.w3.org/2000/svg"><g><title> Logo </title></g></svg>'),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><text> <tspan>Rook</tspan> vrij </text></svg>',
-         b'<svg xmlns="http://www.w3.org/2000/svg"><text> <tspan>Rook</tspan> vrij </text></svg>'),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg">\n  <g>\n    <rect width="2"/>\n  </g>\n</svg>\n',
+            b'<svg xmlns="http://www.w3.org/2000/svg"><g><rect width="2" /></g></svg>',
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"> <g> <title> Logo </title> </g> </svg>',
+            b'<svg xmlns="http://www.w3.org/2000/svg"><g><title> Logo </title></g></svg>',
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><text> <tspan>Rook</tspan> vrij </text></svg>',
+            b'<svg xmlns="http://www.w3.org/2000/svg"><text> <tspan>Rook</tspan> vrij </text></svg>',
+        ),
     ],
 )
 def test_svg_loses_layout_whitespace_but_not_the_spaces_in_its_text(svg, cleaned):
@@ -90,8 +96,16 @@ def test_hostile_file_is_refused_with_reason(name, reason):
 
 @pytest.mark.parametrize(
     "name",
-    ["script.svg", "event-handlers.svg", "foreign-object.svg", "javascript-link.svg", "data-link.svg",
-     "external-refs.svg", "animate-href.svg", "..%2f..%2fetc%2fpasswd.svg"],
+    [
+        "script.svg",
+        "event-handlers.svg",
+        "foreign-object.svg",
+        "javascript-link.svg",
+        "data-link.svg",
+        "external-refs.svg",
+        "animate-href.svg",
+        "..%2f..%2fetc%2fpasswd.svg",
+    ],
 )
 def test_hostile_svg_is_stored_without_anything_active(name):
     logo = check_logo((HOSTILE / name).read_bytes(), name)

@@ -14,8 +14,15 @@ from sqlalchemy.orm import sessionmaker
 
 from formhandler import mail, mail_texts, queue
 from formhandler.models import Submission
-from tests.mail_fixtures import (APPLICANT, mail_server, outbox, session_of, smtp_settings,  # noqa: F401
-                                 submission_data, submit)
+from tests.mail_fixtures import (
+    APPLICANT,
+    mail_server,
+    outbox,
+    session_of,
+    smtp_settings,  # noqa: F401
+    submission_data,
+    submit,
+)
 
 
 @pytest.fixture
@@ -49,6 +56,7 @@ def test_a_name_with_a_line_break_cannot_add_headers(app, mail_server):  # noqa:
 
 # --- delivery over SMTP ---------------------------------------------------------------------
 
+
 def test_mail_send_delivers_both_mails(app, runner, mail_server):  # noqa: F811
     item_id = submit(app)
     result = runner.invoke(args=["mail", "send"])
@@ -69,7 +77,9 @@ def test_headers_are_utf8_with_date_and_a_stable_message_id(app, mail_server):  
     rows = outbox(app)
     for row, received in zip(rows, mail_server.wait_for(2)):
         assert received["Message-ID"] == mail.message_id(row, app.config)
-        assert received["Message-ID"].startswith(f"<outbox.{row.id}.") and received["Message-ID"].endswith("@example.org>")
+        assert received["Message-ID"].startswith(f"<outbox.{row.id}.") and received["Message-ID"].endswith(
+            "@example.org>"
+        )
         assert received["Date"].datetime is not None
         assert received.get_content_charset() == "utf-8"
     assert mail_server.messages[1]["Subject"] == "Nieuwe aanmelding: Gemeente Súdwest-Fryslân"
@@ -163,6 +173,7 @@ def test_a_claimed_message_is_left_alone_by_another_drainer(app, mail_server):  
 
 # --- development backend, after-commit sending, CLI ----------------------------------------
 
+
 def test_log_backend_writes_the_mail_to_the_log(app, mail_server, caplog):  # noqa: F811
     app.config["MAIL_BACKEND"] = "log"
     item_id = submit(app)
@@ -228,21 +239,29 @@ def test_send_after_commit_leaves_pending_mail_for_a_later_run(app, mail_server)
 
 
 def test_cli_status_and_send_through_an_outage(app, runner, mail_server):  # noqa: F811
-    assert runner.invoke(args=["mail", "status"]).output.strip() == "wachtend: 0, verstuurd: 0, met mislukte pogingen: 0"
+    assert (
+        runner.invoke(args=["mail", "status"]).output.strip() == "wachtend: 0, verstuurd: 0, met mislukte pogingen: 0"
+    )
     submit(app)
     mail_server.stop()
     assert runner.invoke(args=["mail", "send"]).output.strip() == "0 verstuurd, 2 mislukt"
-    assert runner.invoke(args=["mail", "status"]).output.strip() == "wachtend: 2, verstuurd: 0, met mislukte pogingen: 2"
+    assert (
+        runner.invoke(args=["mail", "status"]).output.strip() == "wachtend: 2, verstuurd: 0, met mislukte pogingen: 2"
+    )
     mail_server.start()
     assert runner.invoke(args=["mail", "send"]).output.strip() == "0 verstuurd, 0 mislukt", "not due yet"
     with app.app_context(), session_of(app) as session:
         mail.send_pending(session, now=utcnow() + dt.timedelta(minutes=2))
-    assert runner.invoke(args=["mail", "status"]).output.strip() == "wachtend: 0, verstuurd: 2, met mislukte pogingen: 0"
+    assert (
+        runner.invoke(args=["mail", "status"]).output.strip() == "wachtend: 0, verstuurd: 2, met mislukte pogingen: 0"
+    )
     assert len(mail_server.messages) == 2
 
 
 def test_mail_send_without_a_database_says_so_in_dutch(app, runner):
-    app.extensions["formhandler.sessionmaker"] = sessionmaker(bind=create_engine("sqlite:////nonexistent/dir/q.sqlite3"))
+    app.extensions["formhandler.sessionmaker"] = sessionmaker(
+        bind=create_engine("sqlite:////nonexistent/dir/q.sqlite3")
+    )
     result = runner.invoke(args=["mail", "send"])
     assert result.exit_code == 1
     assert "De database is niet bereikbaar; er is niets verstuurd." in result.output

@@ -8,11 +8,22 @@ from formhandler import mail_texts, queue
 from tests.mail_fixtures import APPLICANT, MOTIVATION, PHONE, outbox, session_of, submission_data, submit
 
 
-@pytest.mark.parametrize("expected", [
-    "Hartelijk dank", "Stichting Rookvrij Voorbeeld 0", "#{id}", "Alliantiebureau neemt contact met u op",
-    "criteria", "stukken", "getekende overeenkomst", "definitief", "Alliantieraad", "nieuwsbrief",
-    "bureau@example.org",
-])
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "Hartelijk dank",
+        "Stichting Rookvrij Voorbeeld 0",
+        "#{id}",
+        "Alliantiebureau neemt contact met u op",
+        "criteria",
+        "stukken",
+        "getekende overeenkomst",
+        "definitief",
+        "Alliantieraad",
+        "nieuwsbrief",
+        "bureau@example.org",
+    ],
+)
 def test_confirmation_says_what_happens_next(app, expected):
     item_id = submit(app)
     confirmation = outbox(app)[0]
@@ -27,9 +38,15 @@ def test_confirmation_does_not_copy_personal_data(app, absent):
     assert absent not in outbox(app)[0].body
 
 
-@pytest.mark.parametrize("expected", [
-    "Stichting Rookvrij Voorbeeld 0", "Soort: Maatschappelijke organisatie", "Plaats: Utrecht", "/beheer/{id}",
-])
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "Stichting Rookvrij Voorbeeld 0",
+        "Soort: Maatschappelijke organisatie",
+        "Plaats: Utrecht",
+        "/beheer/{id}",
+    ],
+)
 def test_bureau_notice_names_the_organisation_and_the_admin_page(app, expected):
     item_id = submit(app)
     notice = outbox(app)[1]

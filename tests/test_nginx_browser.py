@@ -35,29 +35,43 @@ def browser_env():
 @pytest.fixture(scope="module")
 def reviewer(deployment):  # noqa: F811
     """A reviewer made with the operator's command, against the database gunicorn uses."""
-    env = {**os.environ, "FORMHANDLER_SECRET_KEY": SECRET, "FORMHANDLER_AUTO_UPGRADE": "false",
-           "FORMHANDLER_DATABASE_URL": f"sqlite:///{deployment.tmp}/q.sqlite3"}
+    env = {
+        **os.environ,
+        "FORMHANDLER_SECRET_KEY": SECRET,
+        "FORMHANDLER_AUTO_UPGRADE": "false",
+        "FORMHANDLER_DATABASE_URL": f"sqlite:///{deployment.tmp}/q.sqlite3",
+    }
     env.pop("FORMHANDLER_DEVELOPMENT", None)
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "formhandler", "user", "add", REVIEWER,
-                             "--password-stdin"], input=PASSWORD + "\n", cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "formhandler", "user", "add", REVIEWER, "--password-stdin"],
+        input=PASSWORD + "\n",
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     return REVIEWER
 
 
-@pytest.mark.parametrize("path, heading", [
-    ("/", "Samen voor een rookvrije generatie"),
-    ("/partners/", "Onze partners"),
-    ("/partners/longfonds/", "Longfonds"),
-])
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/", "Samen voor een rookvrije generatie"),
+        ("/partners/", "Onze partners"),
+        ("/partners/longfonds/", "Longfonds"),
+    ],
+)
 def test_visitor_pages_load_from_nginx_alone(page, deployment, path, heading):  # noqa: F811
     response = page.goto(deployment + path)
     assert response.status == 200
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
     assert heading in page.locator("h1").inner_text()
     assert page.console_errors == []  # a CSP violation would show up here
-    assert page.requests_made and all(url.startswith(deployment + "/") for url in page.requests_made), \
+    assert page.requests_made and all(url.startswith(deployment + "/") for url in page.requests_made), (
         page.requests_made
+    )
 
 
 def test_wall_through_nginx_has_no_axe_violations(page, deployment):  # noqa: F811
@@ -76,8 +90,17 @@ def fill_application(page) -> None:
     page.fill("input[name=contact_role]", "Beleidsadviseur")
     page.fill("input[name=email]", "anna@achternginx.example.nl")
     page.check("input[name=offers_stop_support][value=nee]")
-    for slug in ["missie", "bijdrage", "mede-afzender", "overeenkomst", "alliantiedagen", "transparantie",
-                 "afbreukrisico", "geen-tabaksindustrie", "vertrouwelijkheid"]:
+    for slug in [
+        "missie",
+        "bijdrage",
+        "mede-afzender",
+        "overeenkomst",
+        "alliantiedagen",
+        "transparantie",
+        "afbreukrisico",
+        "geen-tabaksindustrie",
+        "vertrouwelijkheid",
+    ]:
         page.check(f"input[name=criteria][value={slug}]")
     page.check("input[name=contributions][value=kennis]")
     page.fill("textarea[name=contribution_text]", "Wij delen kennis over rookvrije speelplekken.")

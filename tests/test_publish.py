@@ -61,21 +61,38 @@ def test_publish_writes_the_exact_record_and_logo(session, content):
 def test_record_never_holds_contact_data_or_free_text(session, content):
     item = add_item(session)
     text = publish_item(session, item, content, "redacteur", now=NOW).record_text
-    for value in [*CONTACT.values(), "Jansen", "geheim", "123 45 67", item.contribution_text, item.motivation, "Utrecht", "12345678"]:
+    for value in [
+        *CONTACT.values(),
+        "Jansen",
+        "geheim",
+        "123 45 67",
+        item.contribution_text,
+        item.motivation,
+        "Utrecht",
+        "12345678",
+    ]:
         assert value.lower() not in text.lower()
 
 
-@pytest.mark.parametrize("kind, filename", [
-    ("svg", "stichting-gezonde-wijk.svg"), ("png", "stichting-gezonde-wijk.png"),
-    ("jpeg", "stichting-gezonde-wijk.jpg"), ("webp", "stichting-gezonde-wijk.webp"), (None, ""),
-])
+@pytest.mark.parametrize(
+    "kind, filename",
+    [
+        ("svg", "stichting-gezonde-wijk.svg"),
+        ("png", "stichting-gezonde-wijk.png"),
+        ("jpeg", "stichting-gezonde-wijk.jpg"),
+        ("webp", "stichting-gezonde-wijk.webp"),
+        (None, ""),
+    ],
+)
 def test_logo_extension_follows_the_content(session, content, kind, filename):
     item = add_item(session, logo=kind)
     publication = publish_item(session, item, content, "redacteur", now=NOW)
     assert publication.logo_filename == filename
     text = (content / "partners" / "stichting-gezonde-wijk.md").read_text()
     assert (f"Logo: logos/{filename}\n" in text) if filename else ("Logo:" not in text)
-    assert files_in(content) == sorted(["partners/stichting-gezonde-wijk.md"] + ([f"logos/{filename}"] if filename else []))
+    assert files_in(content) == sorted(
+        ["partners/stichting-gezonde-wijk.md"] + ([f"logos/{filename}"] if filename else [])
+    )
 
 
 @pytest.mark.parametrize("state", ["nieuw", "in_behandeling", "stukken_verstuurd", "afgewezen", "spam"])
@@ -127,7 +144,9 @@ def test_an_unwritable_target_leaves_no_files_and_the_item_signed(session, conte
     if breakage.endswith("is-a-file"):
         (content / breakage.split("-")[0]).write_text("geen map")
     elif breakage == "commit":
-        monkeypatch.setattr(session, "commit", lambda: (_ for _ in ()).throw(OperationalError("COMMIT", {}, "schijf vol")))
+        monkeypatch.setattr(
+            session, "commit", lambda: (_ for _ in ()).throw(OperationalError("COMMIT", {}, "schijf vol"))
+        )
     else:
         monkeypatch.setattr(os, "link", fail_on(1 if breakage == "first-write" else 2))
     before = files_in(content)
@@ -155,11 +174,16 @@ def test_a_damaged_logo_is_refused(session, content):
         render_publication(item, NOW.date())
 
 
-@pytest.mark.parametrize("name, shown", [
-    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
-    ("A & B *nadruk* [link](javascript:alert(1))", "A &amp; B \\*nadruk\\* \\[link\\](javascript:alert(1))"),
-    ("1. Eerste", "1\\. Eerste"), ("# Kop", "\\# Kop"), ("- Lijst", "\\- Lijst"),
-])
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("A & B *nadruk* [link](javascript:alert(1))", "A &amp; B \\*nadruk\\* \\[link\\](javascript:alert(1))"),
+        ("1. Eerste", "1\\. Eerste"),
+        ("# Kop", "\\# Kop"),
+        ("- Lijst", "\\- Lijst"),
+    ],
+)
 def test_names_stay_plain_text_in_markdown(name, shown):
     assert markdown_text(name) == shown
 
@@ -183,7 +207,9 @@ def test_published_partner_appears_on_the_wall_after_a_build(session, content, t
 @pytest.mark.slow
 def test_a_hostile_name_is_published_escaped(session, content, tmp_path):
     name = "<script>alert(1)</script>"
-    publication = publish_item(session, add_item(session, organisation_name=name, logo=None), content, "redacteur", now=NOW)
+    publication = publish_item(
+        session, add_item(session, organisation_name=name, logo=None), content, "redacteur", now=NOW
+    )
     assert publication.slug == "alert1"  # Pelican's slugify drops the tags
     out = build(content, tmp_path)
     for page in (out / "partners" / "index.html", out / "partners" / publication.slug / "index.html"):
@@ -209,4 +235,6 @@ def test_announcement_lists_partners_published_since_the_date(session, content):
 
 
 def test_announcement_without_new_partners_says_so(session):
-    assert announcement(session, dt.date(2026, 1, 1)).endswith("Er zijn in deze periode geen nieuwe partners gepubliceerd.\n")
+    assert announcement(session, dt.date(2026, 1, 1)).endswith(
+        "Er zijn in deze periode geen nieuwe partners gepubliceerd.\n"
+    )

@@ -17,7 +17,12 @@ def test_good_record_reads_into_a_record(content_dir, write_record):
     path = write_record(text=GOOD, slug="gemeente-utrecht")
     record, problems = read_record(path, content_dir)
     assert problems == []
-    assert (record.title, record.slug, record.type, str(record.since)) == ("Gemeente Utrecht", "gemeente-utrecht", "overheid", "2020-05-01")
+    assert (record.title, record.slug, record.type, str(record.since)) == (
+        "Gemeente Utrecht",
+        "gemeente-utrecht",
+        "overheid",
+        "2020-05-01",
+    )
     assert record.description == "<p>Een gemeente.</p>"
 
 
@@ -26,10 +31,19 @@ def test_good_record_reads_into_a_record(content_dir, write_record):
     [
         (GOOD.replace("Type: overheid", "Type: vereniging"), "3: Type: moet een van deze zijn"),
         (GOOD.replace("Since: 2020-05-01\n", ""), "1: Since: is verplicht"),
-        (GOOD.replace("Slug: gemeente-utrecht", "Slug: utrecht"), "2: Slug: 'utrecht' moet gelijk zijn aan de bestandsnaam"),
+        (
+            GOOD.replace("Slug: gemeente-utrecht", "Slug: utrecht"),
+            "2: Slug: 'utrecht' moet gelijk zijn aan de bestandsnaam",
+        ),
         (GOOD.replace("Since: 2020-05-01", "Since: 2020-05-01\nSave_as: index.html"), "5: Save_as: onbekend veld"),
-        (GOOD.replace("Since: 2020-05-01", "Since: 2020-05-01\nSummary: een\n    twee"), "6: Summary: moet op één regel staan"),
-        (GOOD.replace("Since: 2020-05-01", "Since: 2020-05-01\nTitle: Nog een"), "5: Title: staat meer dan eens in de kop"),
+        (
+            GOOD.replace("Since: 2020-05-01", "Since: 2020-05-01\nSummary: een\n    twee"),
+            "6: Summary: moet op één regel staan",
+        ),
+        (
+            GOOD.replace("Since: 2020-05-01", "Since: 2020-05-01\nTitle: Nog een"),
+            "5: Title: staat meer dan eens in de kop",
+        ),
         (GOOD.replace("Since: 2020-05-01", "Since: 2020-05-01\nLogo: logos/ontbreekt.svg"), "5: Logo: bestand"),
     ],
 )
@@ -42,7 +56,9 @@ def test_bad_record_names_file_line_and_field(content_dir, write_record, text, e
 
 def test_logo_that_fails_the_checks_is_a_record_problem(content_dir, write_record):
     (content_dir / "logos" / "gemeente-utrecht.png").write_bytes(b"GIF89a not really")
-    path = write_record(text=GOOD.replace("Since:", "Logo: logos/gemeente-utrecht.png\nSince:"), slug="gemeente-utrecht")
+    path = write_record(
+        text=GOOD.replace("Since:", "Logo: logos/gemeente-utrecht.png\nSince:"), slug="gemeente-utrecht"
+    )
     _, problems = read_record(path, content_dir)
     assert [str(p) for p in problems] == [
         f"{path}:4: Logo: gemeente-utrecht.png: dit is geen SVG-, PNG-, JPEG- of WebP-afbeelding"
@@ -65,7 +81,12 @@ def test_load_records_collects_all_files_and_all_problems(content_dir, write_rec
 
 
 def test_body_html_is_shown_as_text(content_dir, write_record):
-    path = write_record(text=GOOD.replace("Een gemeente.", '<script>alert(1)</script> <img src=x onerror=alert(1)> [klik](javascript:alert(1))'), slug="gemeente-utrecht")
+    path = write_record(
+        text=GOOD.replace(
+            "Een gemeente.", "<script>alert(1)</script> <img src=x onerror=alert(1)> [klik](javascript:alert(1))"
+        ),
+        slug="gemeente-utrecht",
+    )
     record, _ = read_record(path, content_dir)
     assert "<script>" not in record.description and "<img" not in record.description
     assert "&lt;script&gt;" in record.description

@@ -21,9 +21,23 @@ from partners.criteria import CRITERIA, CRITERIA_HASH
 HOSTILE = __import__("pathlib").Path(__file__).parent / "hostile"
 ALWAYS = [slug for slug in CRITERIA if slug != "stopondersteuning"]
 PUBLIC_FIELDS = [
-    "organisation_name", "organisation_type", "website", "kvk_number", "city", "contact_name", "contact_role",
-    "email", "phone", "offers_stop_support", "criteria", "company_acknowledgement", "contributions",
-    "contribution_text", "motivation", "logo", "privacy_consent",
+    "organisation_name",
+    "organisation_type",
+    "website",
+    "kvk_number",
+    "city",
+    "contact_name",
+    "contact_role",
+    "email",
+    "phone",
+    "offers_stop_support",
+    "criteria",
+    "company_acknowledgement",
+    "contributions",
+    "contribution_text",
+    "motivation",
+    "logo",
+    "privacy_consent",
 ]
 THANKS = "/aanmelden/bedankt/"
 
@@ -31,19 +45,31 @@ THANKS = "/aanmelden/bedankt/"
 def form_tokens(client) -> dict:
     """GET the form and read the CSRF token and the signed start time from its HTML."""
     html = client.get("/aanmelden/").get_data(as_text=True)
-    return {name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', html).group(1)
-            for name in ("csrf_token", "started")}
+    return {
+        name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', html).group(1)
+        for name in ("csrf_token", "started")
+    }
 
 
 def valid_form(**changes) -> dict:
     """A complete, valid application; a value of None leaves the field out."""
     data = {
-        "organisation_name": "Stichting Rookvrij Sporten", "organisation_type": "maatschappelijke-organisatie",
-        "website": "https://www.rookvrijsporten.nl", "kvk_number": "12345678", "city": "Utrecht",
-        "contact_name": "Anne de Vries", "contact_role": "Directeur", "email": "anne@rookvrijsporten.nl",
-        "phone": "030 123 45 67", "offers_stop_support": "nee", "criteria": ALWAYS,
-        "contributions": ["kennis", "achterban"], "contribution_text": "We delen onze kennis.",
-        "motivation": "Sport hoort rookvrij te zijn.", "privacy_consent": "y", "homepage_url": "",
+        "organisation_name": "Stichting Rookvrij Sporten",
+        "organisation_type": "maatschappelijke-organisatie",
+        "website": "https://www.rookvrijsporten.nl",
+        "kvk_number": "12345678",
+        "city": "Utrecht",
+        "contact_name": "Anne de Vries",
+        "contact_role": "Directeur",
+        "email": "anne@rookvrijsporten.nl",
+        "phone": "030 123 45 67",
+        "offers_stop_support": "nee",
+        "criteria": ALWAYS,
+        "contributions": ["kennis", "achterban"],
+        "contribution_text": "We delen onze kennis.",
+        "motivation": "Sport hoort rookvrij te zijn.",
+        "privacy_consent": "y",
+        "homepage_url": "",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -76,8 +102,10 @@ def png_bytes(size=(60, 30)) -> bytes:
 @pytest.fixture
 def outbox_mails(monkeypatch):
     """Make build_mails queue one message per submission, so 'no mail for spam' can fail."""
+
     def build(item):
         return [OutboxMessage(to_addr="bureau@example.org", subject="Nieuwe aanmelding", body="Nieuw.")]
+
     monkeypatch.setattr(mail_texts, "build_mails", build)
 
 
@@ -98,7 +126,11 @@ def test_valid_post_stores_one_item_then_redirects(client, app, outbox_mails):
     assert response.headers["Location"].endswith(THANKS)
     [item] = rows(app)
     assert (item.state, item.organisation_name, item.kvk_number, item.phone) == (
-        "nieuw", "Stichting Rookvrij Sporten", "12345678", "+31301234567")
+        "nieuw",
+        "Stichting Rookvrij Sporten",
+        "12345678",
+        "+31301234567",
+    )
     assert item.criteria == ALWAYS and item.criteria_hash == CRITERIA_HASH
     assert item.contributions == ["achterban", "kennis"]
     assert item.criteria_accepted_at is not None and item.privacy_consent_at is not None
@@ -108,8 +140,13 @@ def test_valid_post_stores_one_item_then_redirects(client, app, outbox_mails):
 
 
 def test_bedrijf_with_stop_support_stores_acknowledgement(client, app):
-    response = post(client, organisation_type="bedrijf", company_acknowledgement="y", offers_stop_support="ja",
-                    criteria=list(CRITERIA))
+    response = post(
+        client,
+        organisation_type="bedrijf",
+        company_acknowledgement="y",
+        offers_stop_support="ja",
+        criteria=list(CRITERIA),
+    )
     assert response.status_code == 303
     [item] = rows(app)
     assert item.company_acknowledged and item.offers_stop_support and item.criteria == list(CRITERIA)
@@ -121,21 +158,37 @@ def test_thanks_page_says_what_happens_next(client):
     assert "Het Alliantiebureau neemt contact met u op." in html
 
 
-@pytest.mark.parametrize("changes, anchor, message", [
-    (dict(organisation_name=""), "organisation_name", "Vul de naam van uw organisatie in."),
-    (dict(organisation_type="oprichter"), "organisation_type-0", "Ongeldige keuze."),
-    (dict(website="ftp://x.nl"), "website", "Het webadres is niet goed: moet beginnen met https:// of http://."),
-    (dict(kvk_number="123"), "kvk_number", "Een KvK-nummer bestaat uit precies 8 cijfers."),
-    (dict(email="geen-adres"), "email", "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
-    (dict(phone="12"), "phone", "Vul een geldig telefoonnummer in, bijvoorbeeld 030 123 45 67 of +31 6 12345678."),
-    (dict(criteria=ALWAYS[:-1]), "criteria-0",
-     "Uw organisatie moet aan alle criteria voldoen. Nog niet aangevinkt: criterium 9."),
-    (dict(organisation_type="bedrijf"), "company_acknowledgement",
-     "Een bedrijf heeft een status aparte. Vink aan dat u dit begrijpt."),
-    (dict(contributions=None), "contributions-0", "Kies ten minste één manier waarop uw organisatie wil bijdragen."),
-    (dict(privacy_consent=None), "privacy_consent",
-     "Geef toestemming voor het gebruik van uw gegevens om verder te gaan."),
-])
+@pytest.mark.parametrize(
+    "changes, anchor, message",
+    [
+        (dict(organisation_name=""), "organisation_name", "Vul de naam van uw organisatie in."),
+        (dict(organisation_type="oprichter"), "organisation_type-0", "Ongeldige keuze."),
+        (dict(website="ftp://x.nl"), "website", "Het webadres is niet goed: moet beginnen met https:// of http://."),
+        (dict(kvk_number="123"), "kvk_number", "Een KvK-nummer bestaat uit precies 8 cijfers."),
+        (dict(email="geen-adres"), "email", "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
+        (dict(phone="12"), "phone", "Vul een geldig telefoonnummer in, bijvoorbeeld 030 123 45 67 of +31 6 12345678."),
+        (
+            dict(criteria=ALWAYS[:-1]),
+            "criteria-0",
+            "Uw organisatie moet aan alle criteria voldoen. Nog niet aangevinkt: criterium 9.",
+        ),
+        (
+            dict(organisation_type="bedrijf"),
+            "company_acknowledgement",
+            "Een bedrijf heeft een status aparte. Vink aan dat u dit begrijpt.",
+        ),
+        (
+            dict(contributions=None),
+            "contributions-0",
+            "Kies ten minste één manier waarop uw organisatie wil bijdragen.",
+        ),
+        (
+            dict(privacy_consent=None),
+            "privacy_consent",
+            "Geef toestemming voor het gebruik van uw gegevens om verder te gaan.",
+        ),
+    ],
+)
 def test_error_in_summary_and_at_field(client, app, changes, anchor, message):
     response = post(client, **changes)
     html = response.get_data(as_text=True)
@@ -151,8 +204,9 @@ def test_error_in_summary_and_at_field(client, app, changes, anchor, message):
 
 
 def test_input_is_kept_on_error(client):
-    html = post(client, email="fout", motivation="Onze <b>eigen</b> reden",
-                contributions=["lobby"]).get_data(as_text=True)
+    html = post(client, email="fout", motivation="Onze <b>eigen</b> reden", contributions=["lobby"]).get_data(
+        as_text=True
+    )
     assert 'value="Stichting Rookvrij Sporten"' in html and 'value="fout"' in html
     assert "Onze &lt;b&gt;eigen&lt;/b&gt; reden</textarea>" in html
     assert re.search(r'<input checked id="contributions-\d" name="contributions" type="checkbox" value="lobby">', html)
@@ -160,11 +214,14 @@ def test_input_is_kept_on_error(client):
     assert re.search(r'<input checked id="criteria-8"', html)
 
 
-@pytest.mark.parametrize("filename, reason", [
-    ("polyglot-gif-html.png", "dit is geen SVG-, PNG-, JPEG- of WebP-afbeelding"),
-    ("bomb-20000x20000.png", "de afbeelding is te groot om veilig te openen"),
-    ("php-as-png.png", "dit is geen SVG-, PNG-, JPEG- of WebP-afbeelding"),
-])
+@pytest.mark.parametrize(
+    "filename, reason",
+    [
+        ("polyglot-gif-html.png", "dit is geen SVG-, PNG-, JPEG- of WebP-afbeelding"),
+        ("bomb-20000x20000.png", "de afbeelding is te groot om veilig te openen"),
+        ("php-as-png.png", "dit is geen SVG-, PNG-, JPEG- of WebP-afbeelding"),
+    ],
+)
 def test_refused_logo_says_why_and_asks_to_choose_again(client, app, filename, reason):
     upload = (io.BytesIO((HOSTILE / filename).read_bytes()), filename)
     html = post(client, logo=upload).get_data(as_text=True)
@@ -256,6 +313,7 @@ def test_csrf_failure_keeps_input_and_explains(client, app, monkeypatch, case):
 def test_database_unavailable_keeps_input(client, app, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
     monkeypatch.setattr(queue, "insert_submission", broken)
     response = post(client, contact_name="Bram Bakker")
     html = response.get_data(as_text=True)
@@ -267,8 +325,15 @@ def test_database_unavailable_keeps_input(client, app, monkeypatch):
 @pytest.fixture
 def sqlite_app(tmp_path):
     """A SQLite app whose connections become read-only on demand, as on a full or read-only disk."""
-    application = create_app({"TESTING": True, "SECRET_KEY": "s" * 40, "MIN_FILL_SECONDS": 0,
-                              "RATELIMIT_ENABLED": False, "DATABASE_URL": f"sqlite:///{tmp_path / 'q.sqlite3'}"})
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "s" * 40,
+            "MIN_FILL_SECONDS": 0,
+            "RATELIMIT_ENABLED": False,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'q.sqlite3'}",
+        }
+    )
     yield application
     application.extensions["formhandler.engine"].dispose()
 
@@ -280,6 +345,7 @@ def test_real_sqlite_write_failure_gives_503(sqlite_app):
 
     def read_only(dbapi_connection, _record):
         dbapi_connection.execute("PRAGMA query_only = ON")
+
     event.listen(engine, "connect", read_only)
     engine.dispose()
     response = post(client, tokens, contact_name="Bram Bakker")

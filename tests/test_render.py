@@ -22,8 +22,14 @@ def test_make_slug(name, slug):
 
 
 def test_render_round_trips_through_the_reader(content_dir):
-    fields = {"Title": "Zorggroep d'Ouwe Dijk", "Slug": "zorggroep-douwe-dijk", "Type": "maatschappelijke-organisatie",
-              "Website": "https://zorg.example.nl", "Since": "2024-02-29", "Contributions": ("kennis", "netwerk")}
+    fields = {
+        "Title": "Zorggroep d'Ouwe Dijk",
+        "Slug": "zorggroep-douwe-dijk",
+        "Type": "maatschappelijke-organisatie",
+        "Website": "https://zorg.example.nl",
+        "Since": "2024-02-29",
+        "Contributions": ("kennis", "netwerk"),
+    }
     text = render_record(fields, "Eerste alinea.\n\nTweede alinea.")
     path = content_dir / "partners" / "zorggroep-douwe-dijk.md"
     path.write_text(text, encoding="utf-8")
@@ -31,14 +37,23 @@ def test_render_round_trips_through_the_reader(content_dir):
     assert problems == []
     assert record.title == "Zorggroep d'Ouwe Dijk" and record.contributions == ("kennis", "netwerk")
     assert text.splitlines()[:6] == [
-        "Title: Zorggroep d'Ouwe Dijk", "Slug: zorggroep-douwe-dijk", "Type: maatschappelijke-organisatie",
-        "Website: https://zorg.example.nl", "Since: 2024-02-29", "Contributions: kennis, netwerk",
+        "Title: Zorggroep d'Ouwe Dijk",
+        "Slug: zorggroep-douwe-dijk",
+        "Type: maatschappelijke-organisatie",
+        "Website: https://zorg.example.nl",
+        "Since: 2024-02-29",
+        "Contributions: kennis, netwerk",
     ]
 
 
 @pytest.mark.parametrize(
     "bad",
-    [{"Title": "Naam\nSave_as: index.html"}, {"Summary": "regel\r\nTemplate: x"}, {"Website": "javascript:alert(1)"}, {"Extra": "x"}],
+    [
+        {"Title": "Naam\nSave_as: index.html"},
+        {"Summary": "regel\r\nTemplate: x"},
+        {"Website": "javascript:alert(1)"},
+        {"Extra": "x"},
+    ],
 )
 def test_render_refuses_what_would_inject_or_break(bad):
     fields = {"Title": "Naam", "Slug": "naam", "Type": "overheid", "Since": "2024-01-01", **bad}
@@ -47,6 +62,8 @@ def test_render_refuses_what_would_inject_or_break(bad):
 
 
 def test_description_cannot_start_a_header_line():
-    text = render_record({"Title": "Naam", "Slug": "naam", "Type": "overheid", "Since": "2024-01-01"}, "Save_as: index.html")
+    text = render_record(
+        {"Title": "Naam", "Slug": "naam", "Type": "overheid", "Since": "2024-01-01"}, "Save_as: index.html"
+    )
     header, body = text.split("\n\n", 1)
     assert "Save_as" not in header and body.startswith("Save_as")

@@ -20,8 +20,9 @@ def live(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     site = run_pelican(content, tmp_path / "site")
-    server = LiveServer({"DATABASE_URL": f"sqlite:///{tmp_path / 'q.sqlite3'}", "SITE_DIR": str(site),
-                         "CONTENT_DIR": str(content)})
+    server = LiveServer(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'q.sqlite3'}", "SITE_DIR": str(site), "CONTENT_DIR": str(content)}
+    )
     add_user(server.app)
     yield server
     server.stop()
@@ -37,8 +38,13 @@ def log_in(page, live):
 
 
 def test_reviewer_moves_an_application_to_the_wall(page, live, tmp_path):
-    item_id = add_item(live.app, logo=png_logo(300, 100), organisation_name="Gemeente Rookvrijstad",
-                       organisation_type="overheid", website="https://www.rookvrijstad.example.nl")
+    item_id = add_item(
+        live.app,
+        logo=png_logo(300, 100),
+        organisation_name="Gemeente Rookvrijstad",
+        organisation_type="overheid",
+        website="https://www.rookvrijstad.example.nl",
+    )
     log_in(page, live)
     assert page.get_by_role("link", name="Gemeente Rookvrijstad").count() >= 1
     violations = axe_violations(page)
@@ -64,7 +70,7 @@ def test_reviewer_moves_an_application_to_the_wall(page, live, tmp_path):
     page.get_by_role("button", name="Nu publiceren").click()
     page.wait_for_load_state()
 
-    record = (tmp_path / "content" / "partners" / "gemeente-rookvrijstad.md")
+    record = tmp_path / "content" / "partners" / "gemeente-rookvrijstad.md"
     assert record.is_file() and (tmp_path / "content" / "logos" / "gemeente-rookvrijstad.png").is_file()
     assert "jan@" not in record.read_text() and "Jan Jansen" not in record.read_text()
     out = run_pelican(tmp_path / "content", tmp_path / "rebuilt")

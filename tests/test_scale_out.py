@@ -76,16 +76,23 @@ def log_in(base: str) -> dict:
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
     cookies_of(headers, jar)
     body = urllib.parse.urlencode({"csrf_token": token, "username": REVIEWER, "password": PASSWORD}).encode()
-    status, headers, _page = request(base, "POST", "/beheer/inloggen", body, {
-        **cookie_header(jar), "Content-Type": "application/x-www-form-urlencoded"})
+    status, headers, _page = request(
+        base,
+        "POST",
+        "/beheer/inloggen",
+        body,
+        {**cookie_header(jar), "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status in (302, 303), status
     return cookies_of(headers, jar)
 
 
 def test_two_instances_share_the_queue_the_login_and_the_rate_limit(two_instances):
     first, second = two_instances
-    statuses = [Applicant(server.url, ADDRESS).submit(f"Stichting Instantie {n}", f"instantie{n}@example.org")[0]
-                for n, server in enumerate(two_instances, start=1)]
+    statuses = [
+        Applicant(server.url, ADDRESS).submit(f"Stichting Instantie {n}", f"instantie{n}@example.org")[0]
+        for n, server in enumerate(two_instances, start=1)
+    ]
     assert statuses == [303, 303], "each instance stores one application"
 
     # The limit is 2 a minute for this address over both instances together, not 2 per instance.

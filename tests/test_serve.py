@@ -72,9 +72,25 @@ def serve(tmp_path):
     settings.write_text(SETTINGS.format(root=str(ROOT), cache=str(tmp_path / "cache")))
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "partners", "serve", "--content", str(content), "--output", str(tmp_path / "output"),
-         "--settings", str(settings), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "partners",
+            "serve",
+            "--content",
+            str(content),
+            "--output",
+            str(tmp_path / "output"),
+            "--settings",
+            str(settings),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
         env={**os.environ, "COLUMNS": "400"},
     )
     terminal = Terminal(process.stdout)
@@ -100,5 +116,6 @@ def test_serve_shows_errors_with_path_and_line_and_keeps_serving(serve):
     record.write_text(render_record({**GOOD, "Title": "Gemeente Twee"}, "Beschrijving."))
     wait_for(lambda: "Gemeente Twee" in page(f"{url}/partners/"), "herstelde build", terminal)
     (record.parent.parent / "pages" / "privacy.md").write_text(
-        (ROOT / "content" / "pages" / "privacy.md").read_text() + "\n\nNieuwe alinea voor de test.\n")
+        (ROOT / "content" / "pages" / "privacy.md").read_text() + "\n\nNieuwe alinea voor de test.\n"
+    )
     wait_for(lambda: "Nieuwe alinea voor de test." in page(f"{url}/privacy/"), "gewijzigde pagina", terminal)

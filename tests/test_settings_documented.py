@@ -12,8 +12,28 @@ from formhandler.errors import MESSAGES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
 # Words that give away an English text; none is also a common Dutch word.
-ENGLISH = {"the", "your", "you", "please", "error", "not", "found", "request", "too", "large", "many",
-           "try", "again", "page", "forbidden", "access", "something", "went", "wrong", "unavailable"}
+ENGLISH = {
+    "the",
+    "your",
+    "you",
+    "please",
+    "error",
+    "not",
+    "found",
+    "request",
+    "too",
+    "large",
+    "many",
+    "try",
+    "again",
+    "page",
+    "forbidden",
+    "access",
+    "something",
+    "went",
+    "wrong",
+    "unavailable",
+}
 
 
 @pytest.mark.parametrize("name", list(default_config("instance")))

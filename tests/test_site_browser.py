@@ -130,7 +130,16 @@ def test_keyboard_skip_link_and_tiles(page, site):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/partners/", "/partners/a-z/", "/partners/longfonds/", "/partner-worden/", "/organisatie/", "/privacy/", "/404.html"],
+    [
+        "/",
+        "/partners/",
+        "/partners/a-z/",
+        "/partners/longfonds/",
+        "/partner-worden/",
+        "/organisatie/",
+        "/privacy/",
+        "/404.html",
+    ],
 )
 def test_axe_finds_no_wcag_violations(page, site, path):
     page.goto(f"{site}{path}")

@@ -25,7 +25,7 @@ VALID = {"Title": "Gemeente Utrecht", "Slug": "gemeente-utrecht", "Type": "overh
         (validate.check_logo_path, "logos/kwf.svg", "logos/kwf.svg"),
         (validate.check_logo_path, "logos/kwf.JPEG", "logos/kwf.JPEG"),
         (validate.check_date, "2013-10-01", dt.date(2013, 10, 1)),
-        (validate.check_summary, "Eén regel." , "Eén regel."),
+        (validate.check_summary, "Eén regel.", "Eén regel."),
         (validate.check_contributions, "kennis, lobby", ("kennis", "lobby")),
     ],
 )
