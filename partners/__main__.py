@@ -105,22 +105,16 @@ def _serve_settings(args) -> dict:
 
 
 def _rebuild(settings: dict) -> bool:
-    """One build; on failure say what to fix and keep the last good output online.
-
-    Serve calls this in one long-running process, so Pelican, the plugin and their caches are
-    imported and loaded once; unchanged records, pages and logos are not read or made again.
-    """
+    """One build; on failure say what to fix and keep the last good output online."""
     import time
 
     from pelican import Pelican
 
-    from .plugin import _collector_paused
     from .records import RecordError
 
     start = time.perf_counter()
     try:
-        with _collector_paused():  # for all of the build, not only the plugin's steps
-            Pelican(settings).run()
+        Pelican(settings).run()
     except RecordError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr, flush=True)
