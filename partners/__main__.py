@@ -69,7 +69,7 @@ def cmd_serve(args) -> int:
     pending: queue.Queue = queue.Queue()
     ready = threading.Event()
 
-    def watch():
+    def watch() -> None:
         for changes in watchfiles.watch(*watched, debounce=200, step=50, yield_on_timeout=True, rust_timeout=200):
             ready.set()  # the first (empty) yield means the watcher is live
             if changes:

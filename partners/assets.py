@@ -9,7 +9,7 @@ from pathlib import Path
 class AssetUrls:
     """Callable `asset("css/site.css")` -> "/theme/css/site.css?v=<content hash>"."""
 
-    def __init__(self, static_dir: str | Path, prefix: str = "/theme/"):
+    def __init__(self, static_dir: str | Path, prefix: str = "/theme/") -> None:
         self.static_dir = Path(static_dir)
         self.prefix = prefix
         self._cache: dict[str, tuple[int, int, str]] = {}

@@ -107,7 +107,7 @@ def _clean_raster(data: bytes, kind: str) -> Logo:
                     f"de afbeelding is {width}×{height} pixels; het maximum is "
                     f"{schema.LOGO_MAX_SIDE}×{schema.LOGO_MAX_SIDE}"
                 )
-            if image.format.lower() != kind:
+            if (image.format or "").lower() != kind:
                 raise LogoError("de inhoud van het bestand klopt niet met het formaat")
             image.load()
     except LogoError:
@@ -177,7 +177,11 @@ def _strip(element: ET.Element) -> None:
     for name in list(element.attrib):
         local = _local(name).lower()
         value = element.attrib[name].strip()
-        if local.startswith("on") or (local == "href" and not value.startswith("#")) or ("url(" in value.replace(" ", "").lower() and "url(#" not in value.replace(" ", "").lower()):
+        if (
+            local.startswith("on")
+            or (local == "href" and not value.startswith("#"))
+            or ("url(" in value.replace(" ", "").lower() and "url(#" not in value.replace(" ", "").lower())
+        ):
             del element.attrib[name]
     if (
         element.text

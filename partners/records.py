@@ -26,7 +26,7 @@ _END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
 class RecordError(Exception):
     """One or more records are invalid; str() lists every problem as path:line: Field: reason."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
@@ -59,7 +59,7 @@ def parse_header(text: str) -> Header:
     index = 1 if lines and _BEGIN_RE.match(lines[0]) else 0
     last = ""
     while index < len(lines):
-        line, number = lines[index], index + 1
+        line, number = lines[index].expandtabs(4), index + 1  # tabs count as Markdown counts them
         if not line.strip() or _END_RE.match(line):
             index += 1  # the line that ends the header is no part of the body
             break
@@ -75,7 +75,10 @@ def parse_header(text: str) -> Header:
         else:
             break  # the body starts without a blank line
         index += 1
-    return Header(values, numbers, problems, "\n".join(lines[index:]))
+    body = lines[index:]
+    if body and not body[0].strip(" \t"):
+        body[0] = ""  # as Markdown empties every line of spaces; alone, the body's first line would escape that
+    return Header(values, numbers, problems, "\n".join(body))
 
 
 def header_lines(text: str) -> tuple[dict[str, int], list[Problem]]:
@@ -86,7 +89,7 @@ def header_lines(text: str) -> tuple[dict[str, int], list[Problem]]:
 
 def _markdown() -> Markdown:
     """A Markdown converter for descriptions: plain Markdown, raw HTML shown as text, safe links only."""
-    return Markdown(extensions=[SafeMarkdownExtension()], output_format="html5")
+    return Markdown(extensions=[SafeMarkdownExtension()], output_format="html")
 
 
 def read_record(

@@ -116,7 +116,7 @@ class LogoFiles:
     and the source bytes, holding the derived files and a meta.json written last.
     """
 
-    def __init__(self, content_dir: Path, cache_dir: Path):
+    def __init__(self, content_dir: Path, cache_dir: Path) -> None:
         self.content_dir = content_dir
         self.cache_dir = cache_dir
         self.outputs: dict[str, Path] = {}  # published file name -> its derived file in the cache

@@ -24,18 +24,33 @@ from benchmarks.synthetic import write_synthetic
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-28"
-PNG_PARTNER = "Title: Gemeente Raster\nSlug: gemeente-raster\nType: overheid\nLogo: logos/raster.png\nSince: 2020-02-03\n\nTekst.\n"
+PNG_PARTNER = (
+    "Title: Gemeente Raster\nSlug: gemeente-raster\nType: overheid\nLogo: logos/raster.png\nSince: 2020-02-03\n\n"
+    "Tekst.\n"
+)
 # (what changes, file in the project, text before, text after, text a clean build then writes somewhere);
 # the logo is replaced by an orange one of the same size.
 CHANGES = [
-    ("record", "content/partners/zorggroep-douwe-dijk.md", "Title: Zorggroep d'Ouwe Dijk", "Title: Zorggroep De Dijk", "Zorggroep De Dijk"),
+    (
+        "record",
+        "content/partners/zorggroep-douwe-dijk.md",
+        "Title: Zorggroep d'Ouwe Dijk",
+        "Title: Zorggroep De Dijk",
+        "Zorggroep De Dijk",
+    ),
     ("logo", "content/logos/raster.png", None, None, None),
     ("template", "theme/templates/base.html", "</footer>", "<p>Nieuwe voettekst.</p></footer>", "Nieuwe voettekst."),
     ("stylesheet", "theme/static/css/site.css", "", "\n.nieuw { color: red; }\n", ".nieuw{color:red}"),
     ("setting", "pelicanconf.py", '{"permalink": False}', '{"permalink": True}', 'class="headerlink"'),
     ("label", "partners/schema.py", '"overheid": "Overheid",', '"overheid": "Overheidsorgaan",', "Overheidsorgaan"),
     ("function", "partners/dates.py", 'return f"{value.day} {', 'return f"de {value.day}e {', ">de "),
-    ("logo code", "partners/logos.py", "scale = min(box_w / width, box_h / height)", "scale = min(box_w / width, box_h / height) / 2", 'width="100" height="50"'),
+    (
+        "logo code",
+        "partners/logos.py",
+        "scale = min(box_w / width, box_h / height)",
+        "scale = min(box_w / width, box_h / height) / 2",
+        'width="100" height="50"',
+    ),
 ]
 
 
