@@ -81,12 +81,6 @@ def parse_header(text: str) -> Header:
     return Header(values, numbers, problems, "\n".join(body))
 
 
-def header_lines(text: str) -> tuple[dict[str, int], list[Problem]]:
-    """Map each header field to its line number, with the header's own problems."""
-    header = parse_header(text)
-    return header.lines, header.problems
-
-
 def _markdown() -> Markdown:
     """A Markdown converter for descriptions: plain Markdown, raw HTML shown as text, safe links only."""
     return Markdown(extensions=[SafeMarkdownExtension()], output_format="html")
