@@ -148,3 +148,9 @@ def test_readme_screenshots(page, site_url, path, name):
     page.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": 1280, "height": height}, full_page=True)
     assert target.stat().st_size > 10_000
     assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+
+
+def test_axe_finds_a_violation_where_there_is_one(page):
+    """The checker itself: a page with an image without alt text and an unlabelled field fails."""
+    page.set_content('<html lang="nl"><head><title>x</title></head><body><img src="/a.png"><input></body></html>')
+    assert {v["id"] for v in axe_violations(page)} >= {"image-alt", "label"}
