@@ -70,6 +70,7 @@ def cmd_serve(args) -> int:
     ready = threading.Event()
 
     def watch() -> None:
+        """Queue every batch of changes the watcher reports."""
         for changes in watchfiles.watch(*watched, debounce=200, step=50, yield_on_timeout=True, rust_timeout=200):
             ready.set()  # the first (empty) yield means the watcher is live
             if changes:
@@ -133,6 +134,7 @@ def _rebuild(settings: dict) -> bool:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line: check, new and serve."""
     parser = argparse.ArgumentParser(prog="python -m partners", description="Partnerrecords beheren.")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="controleer alle partnerrecords en logo's")
@@ -155,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit status."""
     args = build_parser().parse_args(argv)
     return args.func(args)
 

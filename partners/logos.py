@@ -159,11 +159,9 @@ def _local(tag: str) -> str:
 
 
 def _strip(element: ET.Element) -> None:
-    """Remove dangerous children and attributes in place, recursively; drop layout whitespace too.
-
-    Whitespace-only text between tags goes (the SVG is then minified in this one pass, not parsed
-    a second time), except inside the elements where it shows or matters (_TEXT_ELEMENTS).
-    """
+    """Remove dangerous children and attributes in place, recursively; drop layout whitespace too."""
+    # Whitespace-only text between tags goes (the SVG is minified in this same pass), except inside
+    # the elements where it shows or matters (_TEXT_ELEMENTS).
     keep_space = _local(element.tag) in _TEXT_ELEMENTS
     if not keep_space and element.text is not None and not element.text.strip():
         element.text = None

@@ -57,10 +57,7 @@ class _LinkAndImageFilter(Treeprocessor):
 
 
 class SafeMarkdownExtension(Extension):
-    """Treat raw HTML as text and filter links and images.
-
-    Load it last: extensions such as md_in_html register their own raw-HTML processors.
-    """
+    """Treat raw HTML as text and filter links and images; load it last (md_in_html has its own raw-HTML processors)."""
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Drop the raw-HTML processors; add the link and image filter."""

@@ -105,6 +105,7 @@ def _read(
     values, field_problems = validate_fields(header.values)
 
     def located(problem: Problem) -> Problem:
+        """The problem with this file's path and the line of its field."""
         return Problem(problem.field, problem.reason, shown, problem.line or header.lines.get(problem.field, 1))
 
     problems = [located(p) for p in header.problems + field_problems]

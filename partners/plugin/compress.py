@@ -18,11 +18,9 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 def compress_tree(output: Path) -> tuple[int, int]:
-    """Bring FILE.gz in line with every text FILE under `output`; return (written, removed).
-
-    A .gz newer than its file is taken as current (the build rewrites only files whose bytes
-    changed); a .gz without its file, or beside a file too small to be worth it, is removed.
-    """
+    """Bring FILE.gz in line with every text FILE under `output`; return (written, removed)."""
+    # A .gz newer than its file is current: the build rewrites only files whose bytes changed. A .gz
+    # without its file, or beside a file too small to be worth one, goes.
     written = removed = 0
     for folder, _dirs, names in os.walk(output):
         present = set(names)

@@ -27,12 +27,9 @@ class StableAtomFeed(Atom1Feed):
 
 
 def write_feeds(out: Path, records: list[Record], site_url: str, site_name: str, today: dt.date) -> None:
-    """feeds/partners.atom.xml of the newest partners, and feeds/vertrokken.atom.xml of the ones who left.
-
-    Departures get their own feed rather than entries in the first: subscribers of "new partners"
-    keep a feed that means what its title says, and an entry once announced is never rewritten
-    when the same partner later leaves.
-    """
+    """feeds/partners.atom.xml of the newest partners, and feeds/vertrokken.atom.xml of the ones who left."""
+    # Departures get a feed of their own: subscribers of "new partners" keep a feed that means what its
+    # title says, and an entry once announced is never rewritten when that partner later leaves.
     newest = sorted(records, key=lambda r: (r.since, r.slug), reverse=True)[:FEED_LIMIT]
     # Only an end date that has passed is a departure; an announced one is not news yet.
     gone = [r for r in records if r.until and r.until <= today]

@@ -110,11 +110,10 @@ def derive(source: bytes, filename: str) -> tuple[dict, dict[str, bytes]]:
 
 
 class LogoFiles:
-    """The logo files of one build; each source is derived once and kept in `cache_dir` under its content hash.
+    """The logo files of one build; each source is derived once and kept in `cache_dir` under its content hash."""
 
-    A cache entry is a folder named by the SHA-256 of the code version, the file name's extension
-    and the source bytes, holding the derived files and a meta.json written last.
-    """
+    # A cache entry is a folder named by the SHA-256 of the code version, the file name's extension
+    # and the source bytes; it holds the derived files and a meta.json written last.
 
     def __init__(self, content_dir: Path, cache_dir: Path) -> None:
         self.content_dir = content_dir
