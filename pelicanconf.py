@@ -21,7 +21,7 @@ LOCALE = ("nl_NL.UTF-8", "C.UTF-8", "")
 ARTICLE_PATHS: list[str] = []
 PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []
-# The partners plugin copies theme/static minified and only when changed (partners.assets.publish_static).
+# The partners plugin copies theme/static minified and only when changed (partners/plugin/static.py).
 THEME_STATIC_PATHS: list[str] = []
 PLUGINS = ["partners.plugin"]
 DIRECT_TEMPLATES: list[str] = []
@@ -54,8 +54,12 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# Pelican's cache of what its reader made of each page; the partners plugin ignores it when the
+# settings or the Pelican/Markdown versions changed (partners/plugin/content_cache.py). Pages are
+# recognised by their bytes, not their mtime.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "sha256"
 CACHE_PATH = str(ROOT / ".cache" / "pelican")
 DELETE_OUTPUT_DIRECTORY = False
 RELATIVE_URLS = False

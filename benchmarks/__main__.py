@@ -8,7 +8,9 @@ import sys
 from . import build_bench, lighthouse_bench, load_bench, page_bench
 
 PARTS = {
-    "build": lambda quick: build_bench.main(["--sizes", "100,1000", "--memory", "0" if quick else "10000"]),
+    "build": lambda quick: build_bench.main(
+        ["--sizes", "100,1000", "--runs", "2" if quick else "5", "--memory", "0" if quick else "10000"]
+    ),
     "page": lambda quick: page_bench.main([]),
     "load": lambda quick: load_bench.main(["--duration", "5" if quick else "10"]),
     # Needs npm (it installs lighthouse@12.2.3 into .cache/ on first use).

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .synthetic import write_synthetic
@@ -61,7 +62,7 @@ def ensure_lighthouse() -> Path:
 
 
 @contextlib.contextmanager
-def serving(site: Path, tmp: Path):
+def serving(site: Path, tmp: Path) -> Iterator[tuple[str, str]]:
     """Yield a base URL: nginx with the sample config in front of gunicorn, as deployed; without nginx,
     the app and site on a loopback werkzeug server (no compression, so a lower performance score)."""
     from tests import deploy_fixtures as deploy
@@ -107,6 +108,8 @@ def lighthouse(binary: Path, url: str, keep: Path | None = None) -> dict:
         keep.parent.mkdir(parents=True, exist_ok=True)
         keep.write_text(json.dumps(report), encoding="utf-8")
         keep.with_suffix(".cpu.json").write_text(json.dumps(cpu_report), encoding="utf-8")
+    if report is None or cpu_report is None:
+        raise RuntimeError(f"lighthouse {url} gaf geen rapport")
     scores = scores_of(report)
     scores["cpu"] = scores_of(cpu_report)
     return scores
@@ -171,6 +174,7 @@ def lighthouse_retry(binary: Path, url: str, keep: Path | None = None, attempts:
         except RuntimeError:
             if attempt == attempts:
                 raise
+    raise ValueError("attempts must be at least 1")
 
 
 def median_run(runs: list[dict]) -> dict:

@@ -26,7 +26,7 @@ CLS_SCRIPT = """() => new Promise(done => {
 def wall_weight(out: Path) -> dict:
     """Gzipped bytes of the wall's HTML plus the CSS and JS it links (what a first visit downloads)."""
     html = (out / "partners" / "index.html").read_bytes()
-    sizes = {"html": len(gzip.compress(html, 9, mtime=0))}
+    sizes: dict[str, float] = {"html": len(gzip.compress(html, 9, mtime=0))}
     for kind, pattern in (("css", rb'href="(/theme/[^"?]+\.css)'), ("js", rb'src="(/theme/[^"?]+\.js)')):
         sizes[kind] = sum(
             len(gzip.compress((out / m.decode().lstrip("/")).read_bytes(), 9, mtime=0))
@@ -58,9 +58,9 @@ def browser_figures(out: Path) -> dict:
                 extra.close()
             page = browser.new_page(viewport={"width": 390, "height": 844})
             logos: list[str] = []
-            page.on("request", lambda r: "/logos/" in r.url and logos.append(r.url))
+            page.on("request", lambda r: logos.append(r.url) if "/logos/" in r.url else None)
             page.goto(f"{url}/partners/", wait_until="load")
-            cls = max(shifts + [page.evaluate(CLS_SCRIPT)])
+            cls = max([*shifts, page.evaluate(CLS_SCRIPT)])
             at_load = len(logos)
             elements = page.evaluate("document.getElementsByTagName('*').length")
             for _ in range(60):

@@ -69,7 +69,8 @@ def cmd_serve(args) -> int:
     pending: queue.Queue = queue.Queue()
     ready = threading.Event()
 
-    def watch():
+    def watch() -> None:
+        """Queue every batch of changes the watcher reports."""
         for changes in watchfiles.watch(*watched, debounce=200, step=50, yield_on_timeout=True, rust_timeout=200):
             ready.set()  # the first (empty) yield means the watcher is live
             if changes:
@@ -105,22 +106,16 @@ def _serve_settings(args) -> dict:
 
 
 def _rebuild(settings: dict) -> bool:
-    """One build; on failure say what to fix and keep the last good output online.
-
-    Serve calls this in one long-running process, so Pelican, the plugin and their caches are
-    imported and loaded once; unchanged records, pages and logos are not read or made again.
-    """
+    """One build; on failure say what to fix and keep the last good output online."""
     import time
 
     from pelican import Pelican
 
-    from .plugin import _collector_paused
     from .records import RecordError
 
     start = time.perf_counter()
     try:
-        with _collector_paused():  # for all of the build, not only the plugin's steps
-            Pelican(settings).run()
+        Pelican(settings).run()
     except RecordError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr, flush=True)
@@ -139,6 +134,7 @@ def _rebuild(settings: dict) -> bool:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line: check, new and serve."""
     parser = argparse.ArgumentParser(prog="python -m partners", description="Partnerrecords beheren.")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="controleer alle partnerrecords en logo's")
@@ -161,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit status."""
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -3,63 +3,26 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 
 class AssetUrls:
     """Callable `asset("css/site.css")` -> "/theme/css/site.css?v=<content hash>"."""
 
-    def __init__(self, static_dir: str | Path, prefix: str = "/theme/"):
+    def __init__(self, static_dir: str | Path, prefix: str = "/theme/") -> None:
         self.static_dir = Path(static_dir)
         self.prefix = prefix
-        self._cache: dict[str, tuple[float, str]] = {}
+        self._cache: dict[str, tuple[int, int, str]] = {}
 
     def __call__(self, name: str) -> str:
         path = self.static_dir / name
-        mtime = path.stat().st_mtime
+        info = path.stat()
         cached = self._cache.get(name)
-        if cached is None or cached[0] != mtime:
+        if cached is None or cached[:2] != (info.st_mtime_ns, info.st_size):
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-            cached = self._cache[name] = (mtime, digest)
-        return f"{self.prefix}{name}?v={cached[1]}"
+            cached = self._cache[name] = (info.st_mtime_ns, info.st_size, digest)
+        return f"{self.prefix}{name}?v={cached[2]}"
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict) -> AssetUrls:
         # Pelican deep-copies its settings; a shared instance keeps one cache.
         return self
-
-
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-_CSS_SPACE = re.compile(r"\s*([{};,>])\s*")
-
-
-def minify_css(text: str) -> str:
-    """Comments and layout whitespace out; nothing that changes meaning (no rewriting of values)."""
-    text = _CSS_COMMENT.sub("", text)
-    text = re.sub(r"\s+", " ", text)
-    text = _CSS_SPACE.sub(r"\1", text)
-    text = re.sub(r":\s+", ":", text)  # after a colon only: before one it may be a descendant selector
-    return text.replace(";}", "}").strip() + "\n"
-
-
-def minify_js(text: str) -> str:
-    """Indentation, blank lines and whole-line comments out; code lines are kept as written."""
-    lines = (line.strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
-
-
-MINIFIERS = {".css": minify_css, ".js": minify_js}
-
-
-def publish_static(static_dir: Path, target_dir: Path) -> int:
-    """Copy the theme's static files into the output, minified, skipping files whose bytes are unchanged."""
-    from .write_worker import write_if_changed
-
-    written = 0
-    for source in sorted(p for p in static_dir.rglob("*") if p.is_file()):
-        data = source.read_bytes()
-        minify = MINIFIERS.get(source.suffix)
-        if minify:
-            data = minify(data.decode("utf-8")).encode("utf-8")
-        written += write_if_changed(target_dir / source.relative_to(static_dir), data)
-    return written

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import collections
 import dataclasses
-import hashlib
 import io
 import re
 import warnings
@@ -94,35 +92,7 @@ def check_logo(data: bytes, filename: str = "") -> Logo:
         ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
         if ext in schema.LOGO_EXTENSIONS and schema.LOGO_EXTENSIONS[ext] != kind:
             raise LogoError(f"de bestandsnaam eindigt op {ext}, maar de inhoud is {kind.upper()}")
-    digest = hashlib.sha256(data).digest()
-    cached = _RESULTS.get(digest)
-    if cached is not None:
-        if isinstance(cached, LogoError):
-            raise LogoError(str(cached))
-        return cached
-    try:
-        result = _clean_svg(data) if kind == "svg" else _clean_raster(data, kind)
-    except LogoError as exc:
-        _remember(digest, exc, 64)
-        raise
-    _remember(digest, result, len(result.data))
-    return result
-
-
-# A build checks each logo twice (the record check and the logo pipeline): remember results,
-# keyed by content hash, within a byte budget so a thousand logos do not double the work.
-_RESULTS: collections.OrderedDict[bytes, Logo | LogoError] = collections.OrderedDict()
-_RESULT_BUDGET = 32 * 1024 * 1024
-_result_bytes = 0
-
-
-def _remember(digest: bytes, result, size: int) -> None:
-    global _result_bytes
-    _RESULTS[digest] = result
-    _result_bytes += size
-    while _result_bytes > _RESULT_BUDGET and _RESULTS:
-        _, old = _RESULTS.popitem(last=False)
-        _result_bytes -= len(old.data) if isinstance(old, Logo) else 64
+    return _clean_svg(data) if kind == "svg" else _clean_raster(data, kind)
 
 
 def _clean_raster(data: bytes, kind: str) -> Logo:
@@ -137,7 +107,7 @@ def _clean_raster(data: bytes, kind: str) -> Logo:
                     f"de afbeelding is {width}×{height} pixels; het maximum is "
                     f"{schema.LOGO_MAX_SIDE}×{schema.LOGO_MAX_SIDE}"
                 )
-            if image.format.lower() != kind:
+            if (image.format or "").lower() != kind:
                 raise LogoError("de inhoud van het bestand klopt niet met het formaat")
             image.load()
     except LogoError:
@@ -189,11 +159,9 @@ def _local(tag: str) -> str:
 
 
 def _strip(element: ET.Element) -> None:
-    """Remove dangerous children and attributes in place, recursively; drop layout whitespace too.
-
-    Whitespace-only text between tags goes (the SVG is then minified in this one pass, not parsed
-    a second time), except inside the elements where it shows or matters (_TEXT_ELEMENTS).
-    """
+    """Remove dangerous children and attributes in place, recursively; drop layout whitespace too."""
+    # Whitespace-only text between tags goes (the SVG is minified in this same pass), except inside
+    # the elements where it shows or matters (_TEXT_ELEMENTS).
     keep_space = _local(element.tag) in _TEXT_ELEMENTS
     if not keep_space and element.text is not None and not element.text.strip():
         element.text = None
@@ -207,7 +175,11 @@ def _strip(element: ET.Element) -> None:
     for name in list(element.attrib):
         local = _local(name).lower()
         value = element.attrib[name].strip()
-        if local.startswith("on") or (local == "href" and not value.startswith("#")) or ("url(" in value.replace(" ", "").lower() and "url(#" not in value.replace(" ", "").lower()):
+        if (
+            local.startswith("on")
+            or (local == "href" and not value.startswith("#"))
+            or ("url(" in value.replace(" ", "").lower() and "url(#" not in value.replace(" ", "").lower())
+        ):
             del element.attrib[name]
     if (
         element.text

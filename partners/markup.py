@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
 
-from markdown import Extension
+from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -29,12 +30,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title", "rel"}}
 class _LinkAndImageFilter(Treeprocessor):
     """Drop images (they would load from elsewhere), unknown attributes and unsafe links."""
 
-    def run(self, root):
-        for element in root.iter():
-            allowed = ALLOWED_ATTRIBUTES.get(element.tag, set())
-            for name in list(element.attrib):
-                if name not in allowed:
-                    del element.attrib[name]
+    def run(self, root: Element) -> None:
+        """Filter the document tree in place."""
         for parent in root.iter():
             for child in list(parent):
                 if child.tag == "img":
@@ -48,21 +45,22 @@ class _LinkAndImageFilter(Treeprocessor):
                         prev = parent[index - 1]
                         prev.tail = (prev.tail or "") + alt + (child.tail or "")
                 elif child.tag == "a":
-                    href = child.get("href", "")
-                    if not is_safe_link(href):
-                        child.attrib.pop("href", None)
-                    else:
+                    if is_safe_link(child.get("href", "")):
                         child.set("rel", "nofollow noopener")
-        return None
+                    else:
+                        child.attrib.pop("href", None)
+        for element in root.iter():
+            allowed = ALLOWED_ATTRIBUTES.get(element.tag, set())
+            for name in list(element.attrib):
+                if name not in allowed:
+                    del element.attrib[name]
 
 
 class SafeMarkdownExtension(Extension):
-    """Treat raw HTML as text and filter links and images.
+    """Treat raw HTML as text and filter links and images; load it last (md_in_html has its own raw-HTML processors)."""
 
-    Load it last: extensions such as md_in_html register their own raw-HTML processors.
-    """
-
-    def extendMarkdown(self, md):
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Drop the raw-HTML processors; add the link and image filter."""
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_LinkAndImageFilter(md), "partners_safe_links", 0)

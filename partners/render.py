@@ -1,21 +1,38 @@
-"""Write a partner record back to Markdown: one field per line, in schema order."""
+"""Write a partner record back to Markdown: one field per line, in schema order; and make slugs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Mapping
 
-from pelican.settings import DEFAULT_CONFIG
-from pelican.utils import slugify
+from markupsafe import Markup
+from unidecode import unidecode
 
 from . import schema
-from .validate import InvalidValue, Problem, validate_fields
+from .validate import InvalidValue, validate_fields
+
+# Pelican's default SLUG_REGEX_SUBSTITUTIONS, so a slug is what Pelican itself would make of the name.
+_SLUG_SUBSTITUTIONS = (
+    (re.compile(r"[^\w\s-]", re.IGNORECASE), ""),
+    (re.compile(r"(?u)\A\s*", re.IGNORECASE), ""),
+    (re.compile(r"(?u)\s*\Z", re.IGNORECASE), ""),
+    (re.compile(r"[-\s]+", re.IGNORECASE), "-"),
+)
+
+
+def _slugify(name: str) -> str:
+    """pelican.utils.slugify with its default substitutions: tags out, NFKC, ASCII, lower case."""
+    value = unidecode(unicodedata.normalize("NFKC", Markup(name).striptags()))
+    for pattern, replacement in _SLUG_SUBSTITUTIONS:
+        value = pattern.sub(replacement, value)
+    return value.lower().strip()
 
 
 def make_slug(name: str) -> str:
-    """The slug Pelican's own slugify makes of an organisation name, fitted to the Slug rule."""
-    slug = slugify(name, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
-    slug = "-".join(part for part in slug.replace("_", "-").split("-") if part)
+    """The slug Pelican's slugify makes of an organisation name, fitted to the Slug rule."""
+    slug = "-".join(part for part in _slugify(name).replace("_", "-").split("-") if part)
     slug = "".join(ch for ch in slug if ch.isascii() and (ch.isalnum() or ch == "-"))
     return slug[: schema.SLUG_MAX].strip("-") or "partner"
 
@@ -37,9 +54,3 @@ def render_record(fields: Mapping[str, object], description: str = "") -> str:
     lines = [f"{name}: {raw[name].strip()}" for name in schema.FIELDS if name in raw]
     body = "\n".join(line.rstrip() for line in description.strip().splitlines())
     return "\n".join(lines) + "\n\n" + (body + "\n" if body else "")
-
-
-def problems_of(fields: Mapping[str, object]) -> list[Problem]:
-    """The problems render_record would refuse on, for a caller that wants them listed."""
-    raw = {name: _format(value) for name, value in fields.items() if value not in (None, "", ())}
-    return validate_fields(raw)[1]

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import schema
@@ -180,7 +181,7 @@ def validate_fields(fields: Mapping[str, str]) -> tuple[dict[str, object], list[
     return values, problems
 
 
-def record_from_values(values: Mapping[str, object], description: str = "", source: str = "") -> schema.Record:
+def record_from_values(values: Mapping[str, Any], description: str = "", source: str = "") -> schema.Record:
     """Build a Record from values that passed `validate_fields`."""
     return schema.Record(
         title=values["Title"],

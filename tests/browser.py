@@ -64,9 +64,10 @@ def axe_violations(page) -> list[dict]:
     """Run axe-core in the page for WCAG 2.1 A/AA and return the violations."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-    )
+    # resultTypes: axe still finds every violation, but details only one node of each passing or
+    # inapplicable rule, which makes a run two to three times faster.
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    results = Axe().run(page, options={**options, "resultTypes": ["violations"]})
     return results.response["violations"]
 
 

@@ -17,7 +17,7 @@ from formhandler.states import FORWARD
 
 from .admin_fixtures import add_item, db_session
 from .conftest import ROOT, run_pelican
-from .test_logos import FORBIDDEN, HOSTILE
+from .hostile_corpus import FORBIDDEN, HOSTILE
 from .test_registration import THANKS, form_tokens, post, rows, valid_form
 
 HOSTILE_FILES = sorted(p.name for p in HOSTILE.iterdir())

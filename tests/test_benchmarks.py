@@ -2,7 +2,6 @@
 
 import pytest
 
-from benchmarks import build_bench
 from benchmarks.lighthouse_bench import cpu_time_trace, median_run
 
 
@@ -40,35 +39,3 @@ def test_median_run_reports_the_middle_run_and_the_range_of_both_audits():
 
 def test_median_run_of_one_run_has_no_range():
     assert median_run([{"performance": 90}])["range"] is None
-
-
-def test_build_bench_runs_every_build_it_reports(tmp_path):
-    result = build_bench.run(40, str(tmp_path))
-    timed = (
-        "bare_s",
-        "full_s",
-        "cold_summary_s",
-        "cold_title_s",
-        "warm_summary_s",
-        "warm_title_s",
-        "bare_cold_summary_s",
-        "bare_cold_title_s",
-    )
-    assert result["identical"] is True and all(result[key] > 0 for key in timed)
-    assert result["full_peak_mb"] > result["bare_peak_mb"] / 2 > 0
-    row = build_bench.table([result]).splitlines()[2]
-    assert row.startswith("| 40 |") and row.count("|") == 13
-
-
-def test_the_byte_comparison_names_what_differs(tmp_path):
-    for side, text in (("left", "a"), ("right", "b")):
-        (tmp_path / side / "partners").mkdir(parents=True)
-        (tmp_path / side / "partners" / "index.html").write_text(text)
-        (tmp_path / side / "same.css").write_text("body{}")
-    (tmp_path / "left" / "only-left.txt").write_text("x")
-    assert build_bench.output_differences(tmp_path / "left", tmp_path / "right") == [
-        "only-left.txt",
-        "partners/index.html",
-    ]
-    with pytest.raises(AssertionError, match="cold rebuild differs from a full build in 2 file"):
-        build_bench.check_identical({"cold": tmp_path / "left"}, tmp_path / "right")

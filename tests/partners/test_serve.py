@@ -12,9 +12,7 @@ import urllib.request
 import pytest
 
 from partners.render import render_record
-
-from .conftest import ROOT
-from .deploy_fixtures import free_port
+from tests.conftest import ROOT
 
 TIMEOUT = 60  # seconds for each step on a busy 2-core machine
 SETTINGS = """import sys
@@ -29,7 +27,7 @@ GOOD = {"Title": "Gemeente Een", "Slug": "gemeente-een", "Type": "overheid", "Si
 class Terminal:
     """Collects what the serve command prints, from a reader thread."""
 
-    def __init__(self, stream):
+    def __init__(self, stream) -> None:
         self.lines: list[str] = []
         threading.Thread(target=self._read, args=(stream,), daemon=True).start()
 
@@ -42,12 +40,13 @@ class Terminal:
 
 
 def wait_for(check, what: str, terminal: Terminal):
+    """Poll `check` until it holds (a rebuild takes what it takes), failing after TIMEOUT."""
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
         result = check()
         if result:
             return result
-        time.sleep(0.3)
+        time.sleep(0.1)
     pytest.fail(f"{what} niet binnen {TIMEOUT} s:\n{terminal.text()[-3000:]}")
 
 
@@ -60,7 +59,7 @@ def page(url: str) -> str:
 
 
 @pytest.fixture
-def serve(tmp_path):
+def serve(tmp_path, free_port):
     """`python -m partners serve` on a free port over a temporary content folder; killed by its PID."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
@@ -70,7 +69,7 @@ def serve(tmp_path):
     record.write_text(render_record(GOOD, "Beschrijving."), encoding="utf-8")
     settings = tmp_path / "settings.py"
     settings.write_text(SETTINGS.format(root=str(ROOT), cache=str(tmp_path / "cache")))
-    port = free_port()
+    port = free_port
     process = subprocess.Popen(
         [
             sys.executable,

@@ -1,12 +1,14 @@
 """Every field rule of the partner record, one row per rule, valid and broken."""
 
 import datetime as dt
+import random
 import re
+import unicodedata
 
 import pytest
 
 from partners import validate
-from partners.validate import InvalidValue, validate_fields
+from partners.validate import _BIDI_CONTROLS, InvalidValue, clean_line, validate_fields
 
 VALID = {"Title": "Gemeente Utrecht", "Slug": "gemeente-utrecht", "Type": "overheid", "Since": "2020-05-01"}
 
@@ -100,3 +102,27 @@ def test_every_problem_is_reported_not_only_the_first():
 def test_problem_prints_as_path_line_field_reason():
     problem = validate.Problem("Slug", "is verplicht", "content/partners/x.md", 2)
     assert str(problem) == "content/partners/x.md:2: Slug: is verplicht"
+
+
+def test_clean_line_refuses_the_first_line_break_or_control_character():
+    """The rule as first written, a loop over the characters, against clean_line on seeded random strings."""
+
+    def by_loop(value):
+        if any(ch in value for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+            return "moet op één regel staan"
+        for ch in value:
+            if (unicodedata.category(ch) == "Cc" and ch != "\t") or ch in _BIDI_CONTROLS:
+                return f"bevat een ongeldig teken (U+{ord(ch):04X})"
+        return value.strip()
+
+    def by_regex(value):
+        try:
+            return clean_line(value, max_length=10_000)
+        except InvalidValue as exc:
+            return str(exc)
+
+    rng = random.Random(5)
+    alphabet = [chr(i) for i in range(0xB0)] + sorted(_BIDI_CONTROLS) + ["é", "\u2028", "\u200b", "a", " "]
+    for _ in range(5000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randrange(6)))
+        assert by_regex(value) == by_loop(value), repr(value)
