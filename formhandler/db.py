@@ -152,12 +152,12 @@ def close_session(_exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Create the engine, upgrade when AUTO_UPGRADE, assert the pragmas, refuse a newer schema, close sessions."""
+    """Create the engine, refuse a newer schema, upgrade when AUTO_UPGRADE, assert the pragmas, close sessions."""
     engine = make_engine(app.config["DATABASE_URL"], int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
     app.extensions["formhandler.engine"] = engine
     app.extensions["formhandler.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    check_schema(engine, allow_outdated=True)  # before upgrading: Alembic cannot read a newer schema either
     if app.config["AUTO_UPGRADE"]:
         upgrade(engine)
     check_sqlite_pragmas(engine)
-    check_schema(engine, allow_outdated=True)
     app.teardown_appcontext(close_session)

@@ -63,7 +63,7 @@ def find_circle(edges: dict[str, set[str]]) -> list[str]:
 
     def visit(node: str, path: list[str]) -> list[str]:
         if node in path:
-            return path[path.index(node) :] + [node]
+            return [*path[path.index(node) :], node]
         if node in done:
             return []
         for target in sorted(edges.get(node, ())):
