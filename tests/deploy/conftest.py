@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks.loadgen import RedisServer
 from tests.conftest import REQUIRE_ALL, ROOT, run_pelican
-from tests.deploy.servers import Deployment, require_nginx, start_gunicorn, start_nginx, stop
+from tests.deploy_fixtures import Deployment, require_nginx, start_gunicorn, start_nginx, stop
 from tests.pg import Cluster, free_port, postgres_bin
 
 

@@ -23,7 +23,7 @@ from benchmarks.loadgen import Applicant, Gunicorn, png_logo, svg_logo
 from formhandler.db import make_engine
 from formhandler.models import Submission
 from partners.logos import check_logo
-from tests.deploy.servers import wait_for
+from tests.deploy_fixtures import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.both_databases]
 

@@ -13,7 +13,7 @@ import pytest
 
 from formhandler.web.drain import DRAIN_LIMIT, DrainBody
 from tests.conftest import ROOT
-from tests.deploy.servers import CSP, LONG_CACHE, fetch, flask_command, production_env, render, wait_for
+from tests.deploy_fixtures import CSP, LONG_CACHE, fetch, flask_command, production_env, render, wait_for
 
 pytestmark = pytest.mark.slow
 

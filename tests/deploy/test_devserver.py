@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from formhandler.devserver import add_site_routes
-from tests.deploy.servers import wait_for
+from tests.deploy_fixtures import wait_for
 from tests.pg import free_port
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select
 
 from benchmarks.loadgen import Applicant, png_logo
 from formhandler.models import Submission
-from tests.deploy.servers import wait_for
+from tests.deploy_fixtures import wait_for
 from tests.formhandler.helpers import db_session, form_tokens, valid_form
 from tests.live import LiveServer
 

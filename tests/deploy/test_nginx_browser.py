@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import axe_violations, describe
-from tests.deploy.servers import flask_command, production_env
+from tests.deploy_fixtures import flask_command, production_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

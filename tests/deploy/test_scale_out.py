@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 
 from benchmarks.loadgen import Applicant, Gunicorn, request
-from tests.deploy.servers import flask_command, production_env
+from tests.deploy_fixtures import flask_command, production_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

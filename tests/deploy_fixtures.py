@@ -1,6 +1,7 @@
 """Real servers for the deployment tests: the sample nginx config rendered in front of gunicorn, and HTTP to them.
 
-Plain functions; the fixtures built on them live in tests/deploy/conftest.py.
+Plain functions; the fixtures built on them live in tests/deploy/conftest.py. The module keeps its old name
+because benchmarks/lighthouse_bench.py starts its servers with it too.
 """
 
 from __future__ import annotations
