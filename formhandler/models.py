@@ -27,12 +27,10 @@ LIMITS = {
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
-    """A moment stored as UTC and read back timezone-aware, on SQLite as on PostgreSQL.
+    """A moment stored as UTC and read back timezone-aware, on SQLite as on PostgreSQL."""
 
-    The column stays DateTime(timezone=True): PostgreSQL keeps the zone itself; SQLite keeps
-    none, so what it stores is made UTC here and read back as UTC.
-    """
-
+    # The column stays DateTime(timezone=True), so the schema does not change: PostgreSQL keeps
+    # the zone itself; SQLite keeps none, so what it stores is made UTC here and read back as UTC.
     impl = DateTime(timezone=True)
     cache_ok = True
 

@@ -45,7 +45,7 @@ def event_values(actor: str, from_state: str, to_state: str, note: str = "") -> 
     return {"actor": actor, "from_state": from_state, "to_state": to_state, "note": note.strip()}
 
 
-# Built once: building a statement per call cost more CPU than executing it.
+# Built once: building a statement anew for every application costs more than executing it.
 _FIND_BY_FINGERPRINT = select(Submission.id).where(Submission.fingerprint == bindparam("fingerprint"))
 _INSERT_LOGO = insert(Logo)
 _INSERT_EVENT = insert(Event)
@@ -72,12 +72,10 @@ def insert_submission(
     state: str = "nieuw",
     mails: MailBuilder | None = None,
 ) -> tuple[int, bool]:
-    """Insert a submission, its logo, first event and outbox mails inside the caller's transaction.
-
-    Returns (id, created); (id of the stored one, False) for a resubmission, also when an
-    identical one is committed concurrently. Core statements, not the ORM: this runs once per
-    application and the ORM's unit of work tripled its CPU cost.
-    """
+    """Insert a submission, its logo, first event and mails in the caller's transaction; (id, created)."""
+    # A resubmission gives (id of the stored one, False), also when an identical one is committed
+    # concurrently. Core statements, not the ORM: this runs once per application, where the ORM's
+    # unit of work would cost several times as much.
     print_ = fingerprint(data, logo)
     statement = _INSERT_SUBMISSION[connection.dialect.name]
     item_id = connection.scalar(statement, {**data, "fingerprint": print_, "state": state})

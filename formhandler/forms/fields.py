@@ -57,11 +57,9 @@ class PublicForm(FlaskForm):
             return DefaultMeta.get_translations(self, form)
 
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
-            """Only what a browser sends: text fields from the form body and a file only as the logo.
-
-            Flask-WTF would also take JSON bodies and files under any name, handing the text
-            validators objects they cannot read.
-            """
+            """Only what a browser sends: text fields from the form body and a file only as the logo."""
+            # Flask-WTF would also take JSON bodies and files under any name, handing the text
+            # validators objects they cannot read.
             if formdata is None or hasattr(formdata, "getlist"):
                 return formdata
             if request.method != "POST":

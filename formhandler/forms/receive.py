@@ -25,12 +25,10 @@ Renderer = Callable[..., ResponseReturnValue]
 def receive(
     form: Any, *, render: Renderer, thanks: str, values: Callable[[Any], dict[str, Any]], what: str
 ) -> ResponseReturnValue:
-    """Store a valid post and redirect to `thanks` (an endpoint), or show the form again with everything kept.
-
-    A bot's post is kept apart as spam when it fits the columns, and the bot sees the thanks
-    page either way. The 303 is sent only after the commit; a database that cannot write gives
-    a 503 with the form and its input.
-    """
+    """Store a valid post and redirect to `thanks` (an endpoint), or show the form again with everything kept."""
+    # A bot's post is kept apart as spam when it fits the columns; the bot sees the thanks page
+    # either way. The 303 goes out only after the commit; a database that cannot write gives a
+    # 503 with the form and its input.
     # The views are exempt from CSRFProtect's automatic check and run the same check here, so an
     # expired token shows the form with the input kept rather than a bare error page.
     try:

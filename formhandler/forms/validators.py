@@ -45,10 +45,7 @@ class RequiredIf:
 
 
 def partner_rule(check: Callable[[str], object], message: str) -> Validator:
-    """A validator applying one partner-record rule from partners.validate, so the rule exists once.
-
-    `message` contains "{reason}", the Dutch reason the rule gives; the cleaned value is kept.
-    """
+    """A validator applying one rule of partners.validate (so the rule exists once); "{reason}" in `message`."""
 
     def validator(form: Any, field: Field) -> None:
         try:

@@ -115,11 +115,9 @@ def send_after_commit(submission_id: int) -> tuple[int, int]:
 
 
 def send_now(submission_id: int) -> None:
-    """With MAIL_SEND_INLINE, send a just-stored item's mail right away; otherwise the outbox timer does.
-
-    Production leaves it to `flask --app formhandler mail send` every minute: sending inline
-    costs several synced commits and an SMTP round trip inside the applicant's request.
-    """
+    """With MAIL_SEND_INLINE, send a just-stored item's mail right away; otherwise the outbox timer does."""
+    # Production leaves it to `flask --app formhandler mail send` every minute: sending inline
+    # costs several synced commits and an SMTP round trip inside the applicant's request.
     if current_app.config["MAIL_SEND_INLINE"]:
         send_after_commit(submission_id)  # never raises: the item is stored, the outbox retries
 

@@ -46,11 +46,9 @@ def make_folder(folder: Path) -> None:
 
 
 def write_atomically(path: Path, data: bytes, *, replace: bool) -> None:
-    """Write `data` whole or not at all: a synced temp file in the same folder, then link or rename.
-
-    With replace=False the final step is os.link, which fails when the target exists, so an
-    editor's file is never overwritten; with replace=True it is os.replace.
-    """
+    """Write `data` whole or not at all: a synced temp file in the same folder, then link or rename."""
+    # With replace=False the last step is os.link, which fails when the target exists, so an
+    # editor's file is never overwritten; with replace=True it is os.replace.
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError:

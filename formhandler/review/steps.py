@@ -12,10 +12,7 @@ from ..states import READY_TO_PUBLISH, check_transition
 
 
 def move(item: Submission, target: str, actor: str, note: str = "", *, content_dir: str | Path) -> Event:
-    """Move `item` to `target`; approving a change also fixes the record it approves (its sha256).
-
-    Raises TransitionError (Dutch) for a step the procedure does not allow; the caller commits.
-    """
+    """Move `item` to `target` (TransitionError when not allowed); approving a change fixes the record's sha256."""
     check_transition(item.state, target, kind=item.kind)
     if item.kind == CHANGE and target == READY_TO_PUBLISH[CHANGE]:
         item.record_sha256 = approved_record_hash(content_dir, item.target_slug)

@@ -42,11 +42,9 @@ def error_page(code: int) -> tuple[str, int]:
 
 
 def refuse_malformed_input() -> None:
-    """Refuse with 400, before any view runs, what no browser sends and would end as a server error.
-
-    A NUL byte in a value (PostgreSQL cannot store it) and a multipart part without a readable
-    name (Flask-WTF's CSRF lookup fails on it).
-    """
+    """Refuse with 400, before any view runs, what no browser sends and would end as a server error."""
+    # A NUL byte in a value (PostgreSQL cannot store it) and a multipart part without a name
+    # (werkzeug gives it the key None, on which Flask-WTF's CSRF lookup fails).
     sources = [request.args] + ([request.form] if request.method == "POST" else [])
     for source in sources:
         if any(not isinstance(key, str) for key in source):
