@@ -14,7 +14,7 @@ _addresses = itertools.count(1)
 
 
 def next_address() -> str:
-    """A distinct client address per request (via X-Forwarded-For), so the per-address rate limit stays on but is not hit."""
+    """A client address per request (via X-Forwarded-For): the per-address rate limit stays on but is not hit."""
     n = next(_addresses)
     return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
@@ -77,7 +77,7 @@ def raw_request(method: str, path: str, port: int, body: bytes = b"", headers: d
 class Submissions:
     """Request bytes for unique valid applications of one browser session."""
 
-    def __init__(self, applicant: Applicant, port: int, tag: str, logo: bytes | None, spam: bool = False):
+    def __init__(self, applicant: Applicant, port: int, tag: str, logo: bytes | None, spam: bool = False) -> None:
         self.applicant, self.port, self.tag, self.logo, self.spam = applicant, port, tag, logo, spam
         self.counter = itertools.count(1)
 
@@ -110,6 +110,7 @@ async def run(plan: Plan) -> Result:
     async def one(label: str, raw: bytes):
         """Send one request and record its status (or "error") and latency under `label`."""
         started = time.monotonic()
+        status: int | str
         try:
             status = await exchange(host, port, raw)
         except OSError:
@@ -138,7 +139,7 @@ async def run(plan: Plan) -> Result:
         bare = raw_request("GET", "/aanmelden/bedankt/", port)
         tasks = [loop("bare", lambda: bare) for _ in range(plan.clients)]
     elif plan.kind in ("submit", "submit-logo"):
-        for i in range(plan.clients):
+        for _ in range(plan.clients):
             source = Submissions(Applicant(plan.url, next_address()), port, plan.tag, logo)
             tasks.append(loop("submit", source.next))
     elif plan.kind == "flood":

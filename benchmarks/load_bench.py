@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from .asyncload import Plan, run_plan
+from .asyncload import Plan, Result, run_plan
 from .loadgen import Gunicorn, RedisServer, cpu_seconds, upgrade_schema
 
 SCENARIOS = [
@@ -35,18 +35,19 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def stored_count(url: str) -> int:
+    """Applications stored in the database at `url`."""
     from formhandler.db import make_engine
     from formhandler.models import Submission
 
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return connection.scalar(select(func.count()).select_from(Submission.__table__))
+            return connection.execute(select(func.count()).select_from(Submission)).scalar_one()
     finally:
         engine.dispose()
 
 
-def generate(plan: Plan):
+def generate(plan: Plan) -> Result:
     """Run the generator in a process of its own, so it never competes with this one's GIL."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.apply(run_plan, (plan,))
@@ -99,6 +100,7 @@ def show(backend: str, row: dict) -> None:
 
 
 def database(backend: str, tmp: Path, clusters: list) -> str:
+    """A database URL for `backend`; a PostgreSQL cluster started for it goes in `clusters`."""
     if backend == "sqlite":
         return f"sqlite:///{tmp / 'bench.sqlite3'}"
     from tests.pg import Cluster, postgres_bin
@@ -112,8 +114,10 @@ def database(backend: str, tmp: Path, clusters: list) -> str:
     return cluster.new_database()
 
 
-def bench_backend(backend: str, args, tmp: Path) -> list[dict]:
-    clusters, rows = [], []
+def bench_backend(backend: str, args: argparse.Namespace, tmp: Path) -> list[dict]:
+    """Every scenario against one backend."""
+    clusters: list = []
+    rows: list[dict] = []
     try:
         url = database(backend, tmp, clusters)
         upgrade_schema(url)
@@ -164,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.skip = set(filter(None, args.skip.split(",")))
     print(
-        f"gunicorn {args.workers} workers, {args.worker_class}, {args.threads} thread(s); {args.duration:g} s per scenario; "
+        f"gunicorn {args.workers} workers, {args.worker_class}, {args.threads} thread(s); "
+        f"{args.duration:g} s per scenario; "
         "rate limiter, CSRF and validation on (one client address per request via X-Forwarded-For)",
         flush=True,
     )

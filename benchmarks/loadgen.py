@@ -1,4 +1,4 @@
-"""A real gunicorn on loopback and an applicant that speaks raw HTTP to it: shared by the crash tests and the load benchmark."""
+"""A real gunicorn on loopback and an applicant speaking raw HTTP to it: for the crash tests and the load bench."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -69,7 +70,7 @@ class Gunicorn:
         worker_class: str = "sync",
         threads: int = 1,
         env: dict | None = None,
-    ):
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -126,6 +127,7 @@ class Gunicorn:
 
     def pids(self) -> list[int]:
         """The master and its workers."""
+        assert self.process is not None, "not started"
         master = self.process.pid
         found = [master]
         for entry in Path("/proc").iterdir():
@@ -163,7 +165,7 @@ class Gunicorn:
 class RedisServer:
     """A throwaway redis-server on loopback without persistence: the shared rate-limit store."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path) -> None:
         self.binary = shutil.which("redis-server")
         self.folder = folder
         self.port = free_port()
@@ -211,7 +213,9 @@ class RedisServer:
             self.process = None
 
 
-def request(base: str, method: str, path: str, body: bytes = b"", headers: dict | None = None, timeout: float = 10):
+def request(
+    base: str, method: str, path: str, body: bytes = b"", headers: dict | None = None, timeout: float = 10
+) -> tuple[int, Any, bytes]:
     """(status, headers, body) of one request on a fresh connection."""
     host, port = base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
@@ -290,21 +294,26 @@ def multipart(fields: list[tuple[str, str]], logo: tuple[str, bytes] | None) -> 
 class Applicant:
     """One browser: GET the form once for its cookie, CSRF token and signed start, then POST applications."""
 
-    def __init__(self, base: str, address: str = "10.0.0.1"):
+    def __init__(self, base: str, address: str = "10.0.0.1") -> None:
         self.base = base
         self.address = address
         status, headers, html = request(base, "GET", "/aanmelden/", headers={"X-Forwarded-For": address})
         if status != 200:
             raise OSError(f"form page answered {status}")
         self.cookie = "; ".join(value.split(";", 1)[0] for key, value in headers.items() if key.lower() == "set-cookie")
-        self.tokens = {name: pattern.search(html).group(1).decode() for name, pattern in _HIDDEN.items()}
+        found = {name: pattern.search(html) for name, pattern in _HIDDEN.items()}
+        if not all(found.values()):
+            raise OSError("the form page has no CSRF token or start time")
+        self.tokens = {name: match.group(1).decode() for name, match in found.items() if match}
 
     def body(self, name: str, email: str, logo: tuple[str, bytes] | None = None) -> tuple[bytes, dict]:
         """The request body and headers of one application."""
         body, content_type = multipart(form_fields(name, email) + list(self.tokens.items()), logo)
         return body, {"Content-Type": content_type, "Cookie": self.cookie, "X-Forwarded-For": self.address}
 
-    def submit(self, name: str, email: str, logo: tuple[str, bytes] | None = None, timeout: float = 10):
+    def submit(
+        self, name: str, email: str, logo: tuple[str, bytes] | None = None, timeout: float = 10
+    ) -> tuple[int, bytes]:
         """(status, body) of one POST; connection errors raise OSError."""
         body, headers = self.body(name, email, logo)
         status, _headers, page = request(self.base, "POST", "/aanmelden/", body, headers, timeout=timeout)

@@ -1,17 +1,23 @@
-"""The only module that opens database connections: engine, per-request session, schema upgrades."""
+"""The only module that opens database connections: engine, per-request session, schema upgrades and checks.
+
+Schema checks: create_app() refuses a schema newer than the code everywhere; one that is older
+(or empty) is refused only where the app serves requests (wsgi.py, devserver.py call
+require_newest_schema), so that every `flask --app formhandler` command, above all `db upgrade`,
+can start on it. With AUTO_UPGRADE the app upgrades it at start instead.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
+from typing import Any
 
-import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import current_app, g
-from flask.cli import AppGroup
+from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InternalError, OperationalError, SQLAlchemyError
@@ -22,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+UPGRADE_HINT = "voer 'flask --app formhandler db upgrade' uit"
 # Errors that mean "the database cannot take this write right now": the applicant gets a 503.
 # OperationalError: locked, disk full, read-only SQLite, server gone; InternalError: a read-only
 # PostgreSQL (a standby after failover); PoolTimeoutError: every connection busy.
@@ -32,7 +39,7 @@ class SchemaError(RuntimeError):
     """The database schema does not fit this version of the code."""
 
 
-def _sqlite_pragmas(dbapi_connection, busy_timeout_ms: int):
+def _sqlite_pragmas(dbapi_connection: Any, busy_timeout_ms: int) -> None:
     """Durability settings every SQLite connection must have; asserted at startup."""
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -40,13 +47,6 @@ def _sqlite_pragmas(dbapi_connection, busy_timeout_ms: int):
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
-
-
-def current_busy_timeout() -> int:
-    try:
-        return int(current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS))
-    except RuntimeError:  # outside an app context (CLI helpers, tests)
-        return SQLITE_BUSY_TIMEOUT_MS
 
 
 def make_engine(url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
@@ -57,13 +57,13 @@ def make_engine(url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engi
         # The engine's own timeout, not current_app's: the first connection is made by the schema
         # upgrade outside any app context and stays in the pool.
         @event.listens_for(engine, "connect")
-        def on_connect(dbapi_connection, _record):
+        def on_connect(dbapi_connection: Any, _record: Any) -> None:
             _sqlite_pragmas(dbapi_connection, busy_timeout_ms)
 
         # pysqlite's own transaction handling is off (isolation_level=None); begin explicitly,
         # IMMEDIATE so a writer takes the lock up front instead of failing on upgrade later.
         @event.listens_for(engine, "begin")
-        def on_begin(connection):
+        def on_begin(connection: Any) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
@@ -80,7 +80,7 @@ def check_sqlite_pragmas(engine: Engine) -> None:
         journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
         sync = connection.exec_driver_sql("PRAGMA synchronous").scalar()
         busy = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
-    if str(journal).lower() != "wal" or int(sync) != 2 or int(busy) <= 0:
+    if str(journal).lower() != "wal" or int(sync or 0) != 2 or int(busy or 0) <= 0:
         raise SchemaError(f"SQLite pragmas not in force: journal_mode={journal} synchronous={sync} busy_timeout={busy}")
 
 
@@ -92,12 +92,19 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return config
 
 
-def schema_status(engine: Engine) -> tuple[str | None, str]:
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts, read once per process: they do not change while it runs."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config)
+
+
+def schema_status(engine: Engine) -> tuple[str | None, str | None]:
     """(revision in the database, newest revision this code knows)."""
-    script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-    return current, script.get_current_head()
+    return current, _scripts().get_current_head()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -106,26 +113,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def check_schema(engine: Engine, *, allow_outdated: bool = False) -> None:
-    """Refuse a database whose schema is newer than (or unknown to) this code.
-
-    `allow_outdated` lets CLI commands (above all `db upgrade`) start on an empty or older schema.
-    """
+    """Refuse a schema newer than (or unknown to) this code; an empty or older one unless `allow_outdated`."""
     current, head = schema_status(engine)
-    if current is None and allow_outdated:
-        return
     if current is None:
-        raise SchemaError("De database heeft nog geen schema: voer 'flask --app formhandler db upgrade' uit.")
-    script = ScriptDirectory.from_config(alembic_config(engine))
+        if allow_outdated:
+            return
+        raise SchemaError(f"De database heeft nog geen schema: {UPGRADE_HINT}.")
     try:
-        script.get_revision(current)
+        _scripts().get_revision(current)
     except Exception:
         raise SchemaError(
             f"Het databaseschema ({current}) is nieuwer dan deze code ({head}); werk de code bij."
         ) from None
     if current != head and not allow_outdated:
-        raise SchemaError(
-            f"Het databaseschema ({current}) is ouder dan de code ({head}): voer 'flask --app formhandler db upgrade' uit."
-        )
+        raise SchemaError(f"Het databaseschema ({current}) is ouder dan de code ({head}): {UPGRADE_HINT}.")
+
+
+def require_newest_schema(app: Flask) -> None:
+    """Refuse to serve requests on a schema older than the code (wsgi.py and devserver.py call this)."""
+    check_schema(app.extensions["formhandler.engine"])
 
 
 def get_session() -> Session:
@@ -135,7 +141,8 @@ def get_session() -> Session:
     return g.db_session
 
 
-def close_session(_exc=None) -> None:
+def close_session(_exc: BaseException | None = None) -> None:
+    """Close the request's session, if it opened one."""
     session = g.pop("db_session", None)
     if session is not None:
         try:
@@ -144,31 +151,13 @@ def close_session(_exc=None) -> None:
             logger.warning("database session could not be closed cleanly", exc_info=True)
 
 
-db_cli = AppGroup("db", help="Het databaseschema.")
-
-
-@db_cli.command("upgrade")
-def upgrade_command():
-    """Maak het databaseschema aan of werk het bij tot de nieuwste versie."""
-    engine = current_app.extensions["formhandler.engine"]
-    upgrade(engine)
-    current, _ = schema_status(engine)
-    click.echo(f"Databaseschema bijgewerkt tot versie {current}.")
-
-
-def init_app(app, *, auto_upgrade: bool) -> None:
-    """Create the engine, optionally upgrade, assert pragmas and schema, register teardown and CLI."""
-    engine = make_engine(
-        app.config["DATABASE_URL"], int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS))
-    )
+def init_app(app: Flask) -> None:
+    """Create the engine, refuse a newer schema, upgrade when AUTO_UPGRADE, assert the pragmas, close sessions."""
+    engine = make_engine(app.config["DATABASE_URL"], int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
     app.extensions["formhandler.engine"] = engine
     app.extensions["formhandler.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
-    if auto_upgrade:
+    check_schema(engine, allow_outdated=True)  # before upgrading: Alembic cannot read a newer schema either
+    if app.config["AUTO_UPGRADE"]:
         upgrade(engine)
-    with app.app_context():
-        check_sqlite_pragmas(engine)
-    if not app.config.get("SKIP_SCHEMA_CHECK"):
-        # Under the `flask` command the schema may be empty or old: that is what `db upgrade` is for.
-        check_schema(engine, allow_outdated=click.get_current_context(silent=True) is not None)
+    check_sqlite_pragmas(engine)
     app.teardown_appcontext(close_session)
-    app.cli.add_command(db_cli)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, abort, send_from_directory
+from flask.typing import ResponseReturnValue
 
 BANNER = """
   Alliantie Nederland Rookvrij! draait op http://{host}:{port}/
@@ -23,7 +24,7 @@ def add_site_routes(app: Flask) -> None:
     """Serve the Pelican output for every path the app itself does not handle."""
     site = Path(app.config["SITE_DIR"]).resolve()
 
-    def site_file(path: str = ""):
+    def site_file(path: str = "") -> ResponseReturnValue:
         target = (site / path).resolve()
         if site not in target.parents and target != site:
             abort(404)
@@ -44,6 +45,7 @@ def add_site_routes(app: Flask) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Start the development server on --host and --port."""
     parser = argparse.ArgumentParser(description="Ontwikkelserver: site, formulier en beheer.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
@@ -52,8 +54,10 @@ def main(argv: list[str] | None = None) -> None:
     # One process, no timer: mail (written to this terminal) goes out with the request.
     os.environ.setdefault("FORMHANDLER_MAIL_SEND_INLINE", "true")
     from formhandler import create_app
+    from formhandler.db import require_newest_schema
 
     app = create_app()
+    require_newest_schema(app)
     add_site_routes(app)
     print(BANNER.format(host=args.host, port=args.port), flush=True)
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-)
+from sqlalchemy import JSON, Boolean, Date, DateTime, Dialect, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from .clock import utcnow
+from .kinds import APPLICATION
 
 # Field limits, defined once: the form's Length validators read these.
 LIMITS = {
@@ -32,9 +26,27 @@ LIMITS = {
 }
 
 
-def utcnow() -> dt.datetime:
-    """Timezone-aware now, stored as UTC."""
-    return dt.datetime.now(dt.UTC)
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A moment stored as UTC and read back timezone-aware, on SQLite as on PostgreSQL."""
+
+    # The column stays DateTime(timezone=True), so the schema does not change: PostgreSQL keeps
+    # the zone itself; SQLite keeps none, so what it stores is made UTC here and read back as UTC.
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        """Any aware moment, converted to UTC; a naive one is refused (its zone is a guess)."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"Een tijdstip zonder tijdzone kan niet worden opgeslagen: {value!r}")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        """The stored moment in UTC, always with its zone."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -47,10 +59,10 @@ class Submission(Base):
     __tablename__ = "submissions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), default="aanmelding", index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=APPLICATION, index=True)
     state: Mapped[str] = mapped_column(String(30), default="nieuw", index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # A hash of the normalised submission: the same form sent twice is stored once.
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
 
@@ -66,12 +78,12 @@ class Submission(Base):
     offers_stop_support: Mapped[bool] = mapped_column(Boolean, default=False)
     criteria: Mapped[list] = mapped_column(JSON, default=list)
     criteria_hash: Mapped[str] = mapped_column(String(64))
-    criteria_accepted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    criteria_accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     company_acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
     contributions: Mapped[list] = mapped_column(JSON, default=list)
     contribution_text: Mapped[str] = mapped_column(Text, default="")
     motivation: Mapped[str] = mapped_column(Text, default="")
-    privacy_consent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    privacy_consent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Reasons a reviewer should look twice (many links, disposable address); never blocks.
     suspect_reasons: Mapped[list] = mapped_column(JSON, default=list)
     published_slug: Mapped[str] = mapped_column(String(80), default="")
@@ -110,7 +122,7 @@ class Event(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(120))
     from_state: Mapped[str] = mapped_column(String(30), default="")
     to_state: Mapped[str] = mapped_column(String(30), default="")
@@ -127,7 +139,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped at logout and password change: every session issued before is void.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -138,13 +150,13 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     to_addr: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     submission_id: Mapped[int | None] = mapped_column(
         ForeignKey("submissions.id", ondelete="CASCADE"), nullable=True, index=True

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from .models import Event, Logo, OutboxMessage, Submission, utcnow
+from .clock import utcnow
+from .models import Event, Logo, OutboxMessage, Submission
 from .states import CLOSING
 
 
@@ -23,14 +25,14 @@ class Removed:
     published_slugs: list[str] = dataclasses.field(default_factory=list)
 
 
-def _value(value):
+def _value(value: Any) -> Any:
     """A JSON-safe value."""
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return value
 
 
-def describe(item: Submission, *, with_history: bool = True) -> dict:
+def describe(item: Submission, *, with_history: bool = True) -> dict[str, Any]:
     """Every column of an item, its logo as size and type only, and its history."""
     data = {column.name: _value(getattr(item, column.key)) for column in Submission.__table__.columns}
     data["logo"] = (
@@ -59,10 +61,12 @@ def purge_candidates(session: Session, days: int, now: dt.datetime | None = None
     return list(session.scalars(query.order_by(Submission.id)))
 
 
-def remove(session: Session, items: list[Submission], extra_mails=None, *, dry_run: bool = False) -> Removed:
+def remove(
+    session: Session, items: list[Submission], extra_mails: ColumnElement[bool] | None = None, *, dry_run: bool = False
+) -> Removed:
     """Delete `items` with their logos, events and outbox mails (plus `extra_mails`), then commit."""
     ids = [item.id for item in items]
-    mail_filter = OutboxMessage.submission_id.in_(ids)
+    mail_filter: ColumnElement[bool] = OutboxMessage.submission_id.in_(ids)
     if extra_mails is not None:
         mail_filter = or_(mail_filter, extra_mails)
     count = Removed(
@@ -84,12 +88,12 @@ def remove(session: Session, items: list[Submission], extra_mails=None, *, dry_r
     return count
 
 
-def _by_email(email: str):
+def _by_email(email: str) -> ColumnElement[bool]:
     return func.lower(Submission.email) == email.strip().lower()
 
 
-def _mail_to(email: str):
-    # An address may appear as "Naam <adres>" in the outbox.
+def _mail_to(email: str) -> ColumnElement[bool]:
+    """Mails to this address, also when it is written as "Naam <adres>" in the outbox."""
     address = email.strip().lower()
     pattern = "%<" + address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ">"
     return or_(
@@ -102,7 +106,7 @@ def items_of(session: Session, email: str) -> list[Submission]:
     return list(session.scalars(select(Submission).where(_by_email(email)).order_by(Submission.id)))
 
 
-def export_person(session: Session, email: str) -> dict:
+def export_person(session: Session, email: str) -> dict[str, Any]:
     """Everything held about one email address: items with history, and the mails to or about it."""
     items = items_of(session, email)
     ids = [item.id for item in items]

@@ -1,14 +1,16 @@
-"""Queue operations shared by the form, the admin and the CLI: add, find, move, note."""
+"""The queue: store a submission, find and search items, count them, and record each step of their history."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import Insert, bindparam, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -16,10 +18,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from partners.logos import Logo as CheckedLogo
 
-from .models import Event, Logo, OutboxMessage, Submission, utcnow
+from .clock import utcnow
+from .kinds import APPLICATION
+from .models import Event, Logo, OutboxMessage, Submission
 from .states import check_transition
 
 SYSTEM_ACTOR = "systeem"
+RECEIVED_NOTE = "Ontvangen via het formulier"
+#: Builds the outbox mails of a new item from an object with the item's attributes.
+MailBuilder = Callable[[Any], list[OutboxMessage]]
 
 
 def fingerprint(data: Mapping[str, object], logo: CheckedLogo | None) -> str:
@@ -33,22 +40,21 @@ def fingerprint(data: Mapping[str, object], logo: CheckedLogo | None) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-# Built once: building a statement per call cost more CPU than executing it.
-_FIND_BY_FINGERPRINT = select(Submission.__table__.c.id).where(
-    Submission.__table__.c.fingerprint == bindparam("fingerprint")
-)
-_INSERT_LOGO = insert(Logo.__table__)
-_INSERT_EVENT = insert(Event.__table__)
-_INSERT_OUTBOX = insert(OutboxMessage.__table__)
+def event_values(actor: str, from_state: str, to_state: str, note: str = "") -> dict[str, str]:
+    """The one shape of a history entry: who, from which state to which, and why."""
+    return {"actor": actor, "from_state": from_state, "to_state": to_state, "note": note.strip()}
 
 
-def _insert_new_submission(dialect_insert):
+# Built once: building a statement anew for every application costs more than executing it.
+_FIND_BY_FINGERPRINT = select(Submission.id).where(Submission.fingerprint == bindparam("fingerprint"))
+_INSERT_LOGO = insert(Logo)
+_INSERT_EVENT = insert(Event)
+_INSERT_OUTBOX = insert(OutboxMessage)
+
+
+def _insert_new_submission(dialect_insert: Callable[..., Any]) -> Insert:
     """INSERT ... ON CONFLICT (fingerprint) DO NOTHING RETURNING id: no id back means a duplicate."""
-    return (
-        dialect_insert(Submission.__table__)
-        .on_conflict_do_nothing(index_elements=["fingerprint"])
-        .returning(Submission.__table__.c.id)
-    )
+    return dialect_insert(Submission).on_conflict_do_nothing(index_elements=["fingerprint"]).returning(Submission.id)
 
 
 # Both backends speak ON CONFLICT; one statement replaces a look-up, a savepoint and its release.
@@ -64,20 +70,17 @@ def insert_submission(
     logo: CheckedLogo | None,
     *,
     state: str = "nieuw",
-    mails: Callable[[object], list] | None = None,
+    mails: MailBuilder | None = None,
 ) -> tuple[int, bool]:
-    """Insert a submission, its logo, first event and outbox mails inside the caller's transaction.
-
-    Returns (id, created); (id of the stored one, False) for a resubmission, also when an
-    identical one is committed concurrently. Core statements, not the ORM: this runs once per
-    application and the ORM's unit of work tripled its CPU cost.
-    `mails(item)` gets an object with the submission's attributes and returns OutboxMessage rows.
-    """
+    """Insert a submission, its logo, first event and mails in the caller's transaction; (id, created)."""
+    # A resubmission gives (id of the stored one, False), also when an identical one is committed
+    # concurrently. Core statements, not the ORM: this runs once per application, where the ORM's
+    # unit of work would cost several times as much.
     print_ = fingerprint(data, logo)
     statement = _INSERT_SUBMISSION[connection.dialect.name]
     item_id = connection.scalar(statement, {**data, "fingerprint": print_, "state": state})
     if item_id is None:
-        return connection.scalar(_FIND_BY_FINGERPRINT, {"fingerprint": print_}), False
+        return connection.execute(_FIND_BY_FINGERPRINT, {"fingerprint": print_}).scalar_one(), False
     if logo is not None:
         connection.execute(
             _INSERT_LOGO,
@@ -91,23 +94,16 @@ def insert_submission(
             },
         )
     connection.execute(
-        _INSERT_EVENT,
-        {
-            "submission_id": item_id,
-            "actor": SYSTEM_ACTOR,
-            "from_state": "",
-            "to_state": state,
-            "note": "Ontvangen via het formulier",
-        },
+        _INSERT_EVENT, {"submission_id": item_id, **event_values(SYSTEM_ACTOR, "", state, RECEIVED_NOTE)}
     )
-    item = SimpleNamespace(**{"kind": "aanmelding", **data, "id": item_id, "state": state})
+    item = SimpleNamespace(**{"kind": APPLICATION, **data, "id": item_id, "state": state})
     rows = [_outbox_values(message, item_id) for message in (mails(item) if mails else ())]
     if rows:
         connection.execute(_INSERT_OUTBOX, rows)
     return item_id, True
 
 
-def _outbox_values(message: OutboxMessage, submission_id: int) -> dict:
+def _outbox_values(message: OutboxMessage, submission_id: int) -> dict[str, object]:
     """Column values of an unsaved OutboxMessage; unset columns take their defaults on insert."""
     values = {
         column.key: getattr(message, column.key)
@@ -124,13 +120,14 @@ def add_submission(
     logo: CheckedLogo | None,
     *,
     state: str = "nieuw",
-    mails: Callable[[object], list] | None = None,
+    mails: MailBuilder | None = None,
 ) -> tuple[Submission, bool]:
     """Store a submission in its own transaction (CLI, tests); (item, False) for a duplicate."""
     item_id, created = insert_submission(session.connection(), data, logo, state=state, mails=mails)
     session.commit()
     item = get(session, item_id)
     session.commit()  # the read began a transaction; on SQLite that holds the write lock
+    assert item is not None  # just committed
     return item, created
 
 
@@ -139,7 +136,7 @@ def submit(
     logo: CheckedLogo | None,
     *,
     state: str = "nieuw",
-    mails: Callable[[object], list] | None = None,
+    mails: MailBuilder | None = None,
 ) -> tuple[int, bool]:
     """Store a submission from a request in a transaction of its own; returns once it is committed."""
     with current_app.extensions["formhandler.engine"].begin() as connection:
@@ -156,22 +153,31 @@ def get(session: Session, item_id: int) -> Submission | None:
 
 
 def change_state(
-    session: Session, item: Submission, target: str, actor: str, note: str = "", *, publishing: bool = False
+    item: Submission,
+    target: str,
+    actor: str,
+    note: str = "",
+    *,
+    publishing: bool = False,
+    at: dt.datetime | None = None,
 ) -> Event:
-    """Move an item to `target` if the procedure allows it, recording who, when and why."""
+    """Move an item to `target` if the procedure of its kind allows it, recording who, when and why."""
     check_transition(item.state, target, publishing=publishing, kind=item.kind)
-    event = Event(actor=actor, from_state=item.state, to_state=target, note=note.strip())
-    item.events.append(event)
-    item.state = target
-    item.updated_at = utcnow()
-    return event
+    return _record(item, target, actor, note, at)
 
 
-def add_note(session: Session, item: Submission, actor: str, note: str) -> Event:
-    """A note without a state change."""
-    event = Event(actor=actor, from_state=item.state, to_state=item.state, note=note.strip())
+def add_note(item: Submission, actor: str, note: str) -> Event:
+    """A note in the history without a state change."""
+    return _record(item, item.state, actor, note, None)
+
+
+def _record(item: Submission, to_state: str, actor: str, note: str, at: dt.datetime | None) -> Event:
+    """Append the history entry and move the item; the caller commits."""
+    at = at or utcnow()
+    event = Event(**event_values(actor, item.state, to_state, note), at=at)
     item.events.append(event)
-    item.updated_at = utcnow()
+    item.state = to_state
+    item.updated_at = at
     return event
 
 
@@ -207,4 +213,4 @@ def search(
 def counts(session: Session) -> dict[str, int]:
     """Number of items per state."""
     rows = session.execute(select(Submission.state, func.count()).group_by(Submission.state))
-    return {state: number for state, number in rows}
+    return {state: number for state, number in rows}  # noqa: C416 -- dict(rows) does not type-check

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .kinds import APPLICATION, CHANGE
+
 #: state -> Dutch label, in the order of the procedure.
 STATES: dict[str, str] = {
     "nieuw": "Nieuw",
@@ -31,16 +33,15 @@ CHANGE_FORWARD: dict[str, str] = {
 CHANGE_CLOSING = ("afgewezen", "spam")
 #: kind -> (forward steps, closing states).
 PROCEDURES: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
-    "aanmelding": (FORWARD, CLOSING),
-    "wijziging": (CHANGE_FORWARD, CHANGE_CLOSING),
+    APPLICATION: (FORWARD, CLOSING),
+    CHANGE: (CHANGE_FORWARD, CHANGE_CLOSING),
 }
 # An approved change whose record an editor changed since goes back for a fresh review.
-BACK: dict[str, dict[str, str]] = {"wijziging": {"goedgekeurd": "in_behandeling"}}
+BACK: dict[str, dict[str, str]] = {CHANGE: {"goedgekeurd": "in_behandeling"}}
 #: kind -> the state from which publishing is allowed.
-READY_TO_PUBLISH: dict[str, str] = {"aanmelding": "getekend", "wijziging": "goedgekeurd"}
-OPEN_STATES = frozenset(FORWARD)
+READY_TO_PUBLISH: dict[str, str] = {APPLICATION: "getekend", CHANGE: "goedgekeurd"}
 FINAL_STATES = frozenset({"gepubliceerd", *CLOSING})
-# Publishing writes files; it happens through publish, never as a bare state change.
+# Publishing writes files; it happens through publishing, never as a bare state change.
 PUBLISH_ONLY = frozenset({"gepubliceerd"})
 
 
@@ -54,7 +55,7 @@ def _procedure(kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
     return PROCEDURES[kind]
 
 
-def allowed_targets(state: str, kind: str = "aanmelding") -> list[str]:
+def allowed_targets(state: str, kind: str = APPLICATION) -> list[str]:
     """States reachable from `state` by a reviewer's action, in the procedure of `kind`."""
     forward, closing = _procedure(kind)
     if state not in forward:
@@ -63,7 +64,7 @@ def allowed_targets(state: str, kind: str = "aanmelding") -> list[str]:
     return [forward[state], *([back] if back else []), *closing]
 
 
-def check_transition(current: str, target: str, *, publishing: bool = False, kind: str = "aanmelding") -> None:
+def check_transition(current: str, target: str, *, publishing: bool = False, kind: str = APPLICATION) -> None:
     """Raise TransitionError unless current -> target is a legal step for an item of `kind`."""
     if target not in STATES:
         raise TransitionError(f"Onbekende status '{target}'. Kies uit: {', '.join(STATES)}.")

@@ -1,7 +1,9 @@
-"""WSGI entry for gunicorn (`formhandler.wsgi:app`); production config comes from FORMHANDLER_* environment variables."""
+"""WSGI entry for gunicorn (`formhandler.wsgi:app`); production settings come from FORMHANDLER_* variables."""
 
 from formhandler import create_app
-from formhandler.drain import DrainBody
+from formhandler.db import require_newest_schema
+from formhandler.web.drain import DrainBody
 
 app = create_app()
-app.wsgi_app = DrainBody(app.wsgi_app)
+require_newest_schema(app)
+app.wsgi_app = DrainBody(app.wsgi_app)  # type: ignore[method-assign]

@@ -33,30 +33,6 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
-@pytest.fixture(autouse=True, scope="session")
-def browser_like_multipart():
-    """Make werkzeug's test client write an empty form field as browsers do.
-
-    Its encoder leaves out the line break between an empty field and the next boundary, which
-    RFC 2046 requires and every browser sends; werkzeug's lenient parser accepts that, but the
-    app parses with `multipart` (formhandler/formparser.py), which reads the next part as the
-    empty field's value. Only the test client's encoding changes, never the app.
-    """
-    from werkzeug.sansio import multipart
-
-    original = multipart.MultipartEncoder.send_event
-
-    def send_event(self, event):
-        if isinstance(event, multipart.Data) and self.state == multipart.State.DATA_START and not event.data:
-            self.state = multipart.State.DATA
-            return b"\r\n"
-        return original(self, event)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(multipart.MultipartEncoder, "send_event", send_event)
-        yield
-
-
 @pytest.fixture
 def content_dir(tmp_path) -> Path:
     """A copy of the real pages with an empty partners/ and logos/ folder."""
@@ -126,9 +102,24 @@ def serve_folder(folder: Path):
 
 # --- the form handler ---------------------------------------------------------------------
 
+from tests.formhandler.helpers import SECRET, USERNAME, add_user, db_session, login  # noqa: E402
 from tests.pg import Cluster, postgres_bin  # noqa: E402
 
-SECRET = "test-secret-key-" + "x" * 32
+BOTH_DATABASES = "both_databases"
+
+
+def pytest_generate_tests(metafunc):
+    """A test marked both_databases runs once on SQLite and once on PostgreSQL; any other on SQLite."""
+    if "db_backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(BOTH_DATABASES):
+        metafunc.parametrize(
+            "db_backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+        )
+
+
+@pytest.fixture
+def db_backend(request) -> str:
+    """The database a test runs on: SQLite, or each in turn for a test marked both_databases."""
+    return getattr(request, "param", "sqlite")
 
 
 @pytest.fixture(scope="session")
@@ -146,23 +137,62 @@ def postgres_cluster():
     cluster.stop()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    """An empty database URL: SQLite in tmp_path, or a fresh database in the PostgreSQL cluster."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+def _migrate(url: str) -> None:
+    from formhandler.db import make_engine, upgrade
+
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()  # a template is copied only without connections (PostgreSQL) or a -wal file (SQLite)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite database migrated once for the session; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "queue.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_cluster) -> str:
+    """A PostgreSQL database migrated once for the session; each test gets CREATE DATABASE ... TEMPLATE it."""
+    url = postgres_cluster.new_database()
+    _migrate(url)
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def empty_db_url(request, db_backend, tmp_path) -> str:
+    """An empty database (no schema) on the test's backend, for the tests of upgrades themselves."""
+    if db_backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
     return request.getfixturevalue("postgres_cluster").new_database()
 
 
 @pytest.fixture
-def app_config(db_url, tmp_path):
-    """Settings of the test app: real CSRF and validation, no fill-time wait, no rate limit."""
+def db_url(request, db_backend, tmp_path) -> str:
+    """A database at the newest schema on the test's backend: a copy of the session's migrated template."""
+    if db_backend == "sqlite":
+        path = tmp_path / "queue.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    template = request.getfixturevalue("postgres_template")
+    return request.getfixturevalue("postgres_cluster").new_database(template=template)
+
+
+@pytest.fixture
+def app_config(db_url, tmp_path) -> dict:
+    """Settings of the test app: real CSRF and validation, no fill-time wait, no rate limit, a cheap password hash."""
     site = tmp_path / "site"
     site.mkdir(exist_ok=True)
     return {
         "TESTING": True,
         "SECRET_KEY": SECRET,
         "DATABASE_URL": db_url,
+        "AUTO_UPGRADE": False,  # db_url is migrated already
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
         "MIN_FILL_SECONDS": 0,
         "RATELIMIT_ENABLED": False,
         "CONTENT_DIR": str(tmp_path / "content"),
@@ -173,13 +203,26 @@ def app_config(db_url, tmp_path):
 
 
 @pytest.fixture
-def app(app_config):
-    """The Flask app on an empty, upgraded database."""
+def make_app(app_config):
+    """Build apps from app_config with overrides (rate limits on, CSRF off, ...); all on the test's database."""
     from formhandler import create_app
 
-    application = create_app(app_config)
-    yield application
-    application.extensions["formhandler.engine"].dispose()
+    apps = []
+
+    def make(**overrides):
+        application = create_app({**app_config, **overrides})
+        apps.append(application)
+        return application
+
+    yield make
+    for application in apps:
+        application.extensions["formhandler.engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The Flask app on its own migrated database."""
+    return make_app()
 
 
 @pytest.fixture
@@ -192,3 +235,26 @@ def client(app):
 def runner(app):
     """Flask's CLI runner."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    """A database session on the test app's database, outside any request."""
+    with db_session(app) as db:
+        yield db
+
+
+@pytest.fixture
+def reviewer(app) -> str:
+    """The username of a reviewer account (no default account exists)."""
+    add_user(app)
+    return USERNAME
+
+
+@pytest.fixture
+def admin_client(app, reviewer):
+    """A test client logged in as the reviewer through the real login form."""
+    client = app.test_client()
+    response = login(client)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client

@@ -1,23 +1,28 @@
-"""Real servers for the deployment tests: the sample nginx config rendered in front of gunicorn."""
+"""Real servers for the deployment tests: the sample nginx config rendered in front of gunicorn, and HTTP to them.
+
+Plain functions; the fixtures built on them live in tests/deploy/conftest.py. The module keeps its old name
+because benchmarks/lighthouse_bench.py starts its servers with it too.
+"""
 
 from __future__ import annotations
 
-import gzip
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REQUIRE_ALL, ROOT, SECRET, run_pelican
+from tests.conftest import REQUIRE_ALL, ROOT
+from tests.formhandler.helpers import SECRET
+from tests.pg import free_port
 
 sys.path.insert(0, str(ROOT / "deploy"))
-from render_nginx import render  # noqa: E402
+from render_nginx import render
 
 NGINX = "/usr/sbin/nginx"
 START_TIMEOUT = 60  # a busy CI machine needs ~10 s to boot two workers
@@ -47,13 +52,7 @@ http {{
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None, timeout: float = 10):
+def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None, timeout: float = 10) -> tuple:
     """(status, headers, body) for one request; HTTP errors are answers too, not exceptions."""
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
@@ -88,7 +87,17 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=5)
 
 
+def wait_for(condition: Callable[[], object], timeout: float = 10, what: str = "the condition") -> None:
+    """Poll `condition` until it is true; fail the test when `timeout` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} did not happen within {timeout} s")
+        time.sleep(0.02)
+
+
 def require_nginx() -> None:
+    """Skip without nginx (fail in CI)."""
     if not os.access(NGINX, os.X_OK):
         message = f"nginx not installed at {NGINX} (Debian package nginx)"
         if REQUIRE_ALL:
@@ -134,28 +143,41 @@ def start_nginx(tmp: Path, *, root: Path, upstream: str) -> tuple[subprocess.Pop
     return process, base
 
 
-def start_gunicorn(tmp: Path, site: Path) -> tuple[subprocess.Popen, str]:
-    """The schema upgraded the production way (CLI), then gunicorn with deploy/gunicorn.conf.py."""
-    port = free_port()
+def production_env(database_url: str, **settings: str) -> dict[str, str]:
+    """The environment a production process gets: FORMHANDLER_* settings, no development mode."""
     env = {
         **os.environ,
         "FORMHANDLER_SECRET_KEY": SECRET,
-        "FORMHANDLER_DATABASE_URL": f"sqlite:///{tmp}/q.sqlite3",
-        "FORMHANDLER_TRUSTED_PROXIES": "1",
-        "FORMHANDLER_SITE_DIR": str(site),
+        "FORMHANDLER_DATABASE_URL": database_url,
         "FORMHANDLER_AUTO_UPGRADE": "false",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        **{f"FORMHANDLER_{name}": value for name, value in settings.items()},
     }
     env.pop("FORMHANDLER_DEVELOPMENT", None)
-    # As ExecStartPre in the systemd unit: the schema check must not stop the command that fixes it.
-    upgrade = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "formhandler", "db", "upgrade"],
+    return env
+
+
+def flask_command(env: dict[str, str], *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    """`flask --app formhandler <args>` as the operator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "formhandler", *args],
         cwd=ROOT,
-        env={**env, "FORMHANDLER_SKIP_SCHEMA_CHECK": "true"},
+        env=env,
+        input=input,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def start_gunicorn(tmp: Path, site: Path) -> tuple[subprocess.Popen, str]:
+    """The schema upgraded the production way (CLI), then gunicorn with deploy/gunicorn.conf.py."""
+    port = free_port()
+    env = {
+        **production_env(f"sqlite:///{tmp}/q.sqlite3", TRUSTED_PROXIES="1", SITE_DIR=str(site)),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+    }
+    # As ExecStartPre in the systemd unit: the workers refuse an older schema, the command starts on it.
+    upgrade = flask_command(env, "db", "upgrade")
     assert upgrade.returncode == 0, upgrade.stderr
     log = tmp / "gunicorn.log"
     process = subprocess.Popen(
@@ -174,37 +196,12 @@ def start_gunicorn(tmp: Path, site: Path) -> tuple[subprocess.Popen, str]:
     return process, base
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The real content built fresh, plus a hashed logo and a pre-compressed file to serve."""
-    output = run_pelican(ROOT / "content", tmp_path_factory.mktemp("site") / "output")
-    (output / "logos").mkdir(exist_ok=True)
-    (output / "logos" / "test-0123456789.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    # Different bytes in the .gz than in the file itself: only gzip_static can serve these.
-    (output / "robots.txt.gz").write_bytes(gzip.compress(b"served from robots.txt.gz\n"))
-    return output
-
-
 class Deployment(str):
     """The base URL of nginx, with the folder that holds the configs and logs."""
 
-    def __new__(cls, base: str, tmp: Path):
+    tmp: Path
+
+    def __new__(cls, base: str, tmp: Path) -> Deployment:
         self = super().__new__(cls, base)
         self.tmp = tmp
         return self
-
-
-@pytest.fixture(scope="module")
-def deployment(site, tmp_path_factory):
-    """nginx rendered from the sample config in front of gunicorn; both stopped afterwards."""
-    require_nginx()
-    tmp = tmp_path_factory.mktemp("deploy")
-    app, upstream = start_gunicorn(tmp, site)
-    try:
-        web, base = start_nginx(tmp / "nginx", root=site, upstream=upstream.removeprefix("http://"))
-        try:
-            yield Deployment(base, tmp)
-        finally:
-            stop(web)
-    finally:
-        stop(app)

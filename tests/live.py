@@ -8,20 +8,20 @@ from werkzeug.serving import make_server
 
 from formhandler import create_app
 from formhandler.devserver import add_site_routes
-
-from .conftest import SECRET
+from tests.formhandler.helpers import SECRET
 
 
 class LiveServer:
     """Start with a config; `url` is the base address; `stop()` shuts it down."""
 
-    def __init__(self, config: dict):
+    def __init__(self, config: dict) -> None:
         self.app = create_app(
             {
                 "TESTING": False,
                 "SECRET_KEY": SECRET,
                 "MIN_FILL_SECONDS": 0,
                 "RATELIMIT_ENABLED": False,
+                "PASSWORD_HASH_PROFILE": "CHEAPEST",
                 "DEVELOPMENT": True,
                 **config,
             }
@@ -33,5 +33,6 @@ class LiveServer:
         self.thread.start()
 
     def stop(self) -> None:
+        """Shut the server down and close the app's connections."""
         self.server.shutdown()
         self.app.extensions["formhandler.engine"].dispose()

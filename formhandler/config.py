@@ -1,0 +1,118 @@
+"""Settings: every default, where values come from, and the checks that refuse an unsafe start."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .mail.backends import BACKENDS
+from .review.accounts import PASSWORD_PROFILES
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "FORMHANDLER"
+#: setting -> the values it may take.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "MAIL_BACKEND": tuple(BACKENDS),
+    "PASSWORD_HASH_PROFILE": tuple(PASSWORD_PROFILES),
+}
+logger = logging.getLogger(__name__)
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def default_config(instance_path: str) -> dict[str, Any]:
+    """Every setting with its default; each can be set as FORMHANDLER_<NAME> in the environment."""
+    return dict(
+        DEVELOPMENT=False,
+        SECRET_KEY=None,
+        DATABASE_URL="sqlite:///" + os.path.join(instance_path, "queue.sqlite3"),
+        SQLITE_BUSY_TIMEOUT_MS=5000,
+        AUTO_UPGRADE=True,
+        MIN_FILL_SECONDS=3,
+        NOTIFY_TO="bureau@alliantienederlandrookvrij.nl",
+        MAIL_FROM="Alliantie Nederland Rookvrij! <noreply@alliantienederlandrookvrij.nl>",
+        MAIL_BACKEND="log",
+        MAIL_SEND_INLINE=False,
+        SMTP_HOST="localhost",
+        SMTP_PORT=25,
+        SMTP_USERNAME="",
+        SMTP_PASSWORD="",
+        SMTP_STARTTLS=False,
+        SMTP_TIMEOUT=10,
+        SITE_DIR=str(ROOT / "output"),
+        CONTENT_DIR=str(ROOT / "content"),
+        THEME_DIR=str(ROOT / "theme"),
+        # Request limits: a logo may be 512 kB; the whole body stays well under 2 MB.
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=64 * 1024,
+        MAX_FORM_PARTS=200,
+        TRUSTED_PROXIES=0,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=False,
+        FORM_RATE_LIMIT="20 per hour;5 per minute",
+        LOGIN_RATE_LIMIT="10 per 15 minutes",
+        LOGIN_ACCOUNT_LIMIT=10,
+        PASSWORD_HASH_PROFILE="RFC_9106_LOW_MEMORY",
+        SESSION_IDLE_MINUTES=30,
+        SESSION_MAX_HOURS=10,
+        SESSION_COOKIE_NAME="beheer_sessie",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=True,
+        WTF_CSRF_TIME_LIMIT=3600,
+        WTF_I18N_ENABLED=True,
+        RETENTION_DAYS=90,
+    )
+
+
+def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    """Defaults, then instance/config.py and FORMHANDLER_* variables (or only test_config); then the checks."""
+    app.config.from_mapping(default_config(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env(PREFIX)
+    else:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _check_secret_key(app)
+    _check_choices(app)
+    if app.config["DEVELOPMENT"]:
+        app.config["SESSION_COOKIE_SECURE"] = False
+    elif app.config["MAIL_BACKEND"] == "log" and not app.testing:
+        logger.warning(
+            "MAIL_BACKEND=log: mail wordt alleen in het log geschreven en niet verstuurd "
+            "(alleen voor ontwikkeling); zet FORMHANDLER_MAIL_BACKEND=smtp."
+        )
+
+
+def _check_secret_key(app: Flask) -> None:
+    """Refuse to start without a secret key, except in development where one is kept in instance/."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if not app.config["DEVELOPMENT"]:
+        raise ConfigError(
+            f"{PREFIX}_SECRET_KEY is niet ingesteld. Zet een lange willekeurige waarde, bijvoorbeeld "
+            "met: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _check_choices(app: Flask) -> None:
+    """Refuse a setting that names something the app does not have."""
+    for name, allowed in CHOICES.items():
+        if app.config[name] not in allowed:
+            raise ConfigError(f"{name} moet een van {sorted(allowed)} zijn, niet {app.config[name]!r}.")

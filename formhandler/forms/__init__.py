@@ -1,0 +1,1 @@
+"""What both public forms are built from: fields, validators, the bot check, the page, and how a post is received."""

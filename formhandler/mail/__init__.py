@@ -1,0 +1,1 @@
+"""Mail: the durable outbox, the backends that deliver it (log or SMTP), and the Dutch texts."""

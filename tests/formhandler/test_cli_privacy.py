@@ -1,0 +1,142 @@
+"""`flask privacy` (and `queue purge`): purge closed items after the retention period, export and erase one person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from formhandler import queue
+from formhandler.clock import utcnow
+from formhandler.models import Event, Logo, OutboxMessage, Submission
+from tests.formhandler.helpers import add_item
+
+pytestmark = pytest.mark.both_databases
+
+
+def invoke(runner, *args, input=None):
+    """Run `flask <args>` and return the result."""
+    return runner.invoke(args=[str(a) for a in args], input=input)
+
+
+def count(session, model) -> int:
+    """Rows of `model`; ends the read so SQLite's write lock is free for the next command."""
+    session.expire_all()
+    number = session.scalar(select(func.count()).select_from(model))
+    session.rollback()
+    return number
+
+
+def with_mail(session, item, to=None):
+    """Queue one outbox mail about `item`."""
+    session.add(OutboxMessage(to_addr=to or item.email, subject="Bevestiging", body="Beste", submission_id=item.id))
+    session.commit()
+
+
+def age(session, item, days):
+    """Pretend the item's last change was `days` ago."""
+    item.updated_at = utcnow() - dt.timedelta(days=days)
+    session.commit()
+
+
+@pytest.fixture
+def aged_queue(session):
+    """Closed and open items of various ages, each with a mail."""
+    names = {}
+    for name, state, days in [
+        ("oud-afgewezen", "afgewezen", 400),
+        ("oud-spam", "spam", 400),
+        ("oud-ingetrokken", "ingetrokken", 366),
+        ("recent-afgewezen", "afgewezen", 30),
+        ("oud-nieuw", "nieuw", 400),
+        ("oud-getekend", "getekend", 400),
+    ]:
+        item = add_item(session, state, "svg", organisation_name=name, email=f"{name}@example.org")
+        with_mail(session, item)
+        age(session, item, days)
+        names[name] = item.id
+    return names
+
+
+def remaining(session) -> list[str]:
+    """Names of the items left; ends the read so SQLite's write lock is free for the next command."""
+    session.expire_all()
+    names = sorted(session.scalars(select(Submission.organisation_name)))
+    session.rollback()
+    return names
+
+
+def test_purge_deletes_only_old_closed_items_with_everything_attached(runner, session, aged_queue):
+    dry = invoke(runner, "queue", "purge", "--dry-run")
+    assert "Zou verwijderen" in dry.stdout and "3 item(s), 3 logo('s)" in dry.stdout
+    assert len(remaining(session)) == 6
+    result = invoke(runner, "queue", "purge")
+    assert result.exit_code == 0 and "Verwijderd" in result.stdout and "3 e-mail(s)" in result.stdout
+    assert remaining(session) == ["oud-getekend", "oud-nieuw", "recent-afgewezen"]
+    assert count(session, Logo) == 3 and count(session, OutboxMessage) == 3
+    assert count(session, Event) == session.scalar(
+        select(func.count())
+        .select_from(Event)
+        .where(Event.submission_id.in_(list(session.scalars(select(Submission.id)))))
+    )
+
+
+def test_privacy_purge_keeps_ninety_days_by_default(runner, session):
+    """The default retention is 90 days, measured from an item's last change (a controlled clock)."""
+    for name, days in [("afgewezen-91", 91), ("afgewezen-89", 89)]:
+        item = add_item(session, "afgewezen", "svg", organisation_name=name, email=f"{name}@example.org")
+        age(session, item, days)
+    result = invoke(runner, "privacy", "purge")
+    assert result.exit_code == 0 and "ouder dan 90 dagen" in result.stdout
+    assert remaining(session) == ["afgewezen-89"]
+
+
+def test_purge_with_a_shorter_period(runner, session, aged_queue):
+    assert invoke(runner, "queue", "purge", "--days", "10").exit_code == 0
+    assert remaining(session) == ["oud-getekend", "oud-nieuw"]
+    bad = invoke(runner, "queue", "purge", "--days", "veel")
+    assert bad.exit_code == 1 and "Het aantal dagen moet een geheel getal zijn" in bad.stderr
+
+
+@pytest.fixture
+def person(session, tmp_path):
+    """Two items of one address (one published), a stray mail to it, and someone else's item."""
+    (tmp_path / "content").mkdir()
+    first = add_item(session, organisation_name="Eerste Stichting", email="Piet@Example.org")
+    with_mail(session, first)
+    published = add_item(session, "getekend", "svg", organisation_name="Tweede Stichting", email="piet@example.org")
+    queue.change_state(published, "gepubliceerd", "tester", publishing=True)
+    published.published_slug = "tweede-stichting"
+    session.add(OutboxMessage(to_addr="Piet <piet@example.org>", subject="Los", body="x"))
+    other = add_item(session, "getekend", "svg", organisation_name="Andere Stichting", email="p_et@example.org")
+    with_mail(session, other)
+    return first, published, other
+
+
+def test_privacy_export_holds_everything_about_one_address(runner, person):
+    first, published, _other = person
+    result = invoke(runner, "privacy", "export", "piet@example.org")
+    assert result.exit_code == 0 and "persoonsgegevens" in result.stderr
+    data = json.loads(result.stdout)
+    assert [s["id"] for s in data["submissions"]] == [first.id, published.id]
+    assert data["submissions"][0]["history"][0]["to_state"] == "nieuw"
+    assert sorted(m["subject"] for m in data["mails"]) == ["Bevestiging", "Los"]
+    assert "Andere Stichting" not in result.stdout and "p_et@" not in result.stdout
+
+
+def test_privacy_erase_asks_first_then_removes_everything(runner, session, person):
+    ids = [item.id for item in person[:2]]
+    declined = invoke(runner, "privacy", "erase", "piet@example.org", input="nee\n")
+    assert declined.exit_code == 1 and "er is niets verwijderd" in declined.stderr
+    assert len(remaining(session)) == 3
+    result = invoke(runner, "privacy", "erase", "PIET@example.org", input="ja\n")
+    assert result.exit_code == 0 and "2 item(s)" in result.stdout and "2 e-mail(s)" in result.stdout
+    assert "content/partners/tweede-stichting.md blijft staan" in result.stdout
+    assert remaining(session) == ["Andere Stichting"]
+    assert [m.to_addr for m in session.scalars(select(OutboxMessage))] == ["p_et@example.org"]
+    assert session.scalar(select(func.count()).select_from(Event).where(Event.submission_id.in_(ids))) == 0
+    session.rollback()
+    nothing = invoke(runner, "privacy", "erase", "piet@example.org", "--yes")
+    assert nothing.exit_code == 0 and "niets opgeslagen" in nothing.stdout

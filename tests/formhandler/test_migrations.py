@@ -1,0 +1,58 @@
+"""The schema upgrades in place, one revision at a time, from the first to the newest, keeping data."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from formhandler.db import alembic_config, make_engine, schema_status, upgrade
+
+pytestmark = pytest.mark.both_databases
+
+
+def revisions(engine) -> list[str]:
+    """Every revision, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def test_upgrade_step_by_step_keeps_a_submission(empty_db_url):
+    engine = make_engine(empty_db_url)
+    steps = revisions(engine)
+    upgrade(engine, steps[0])
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO submissions (kind, state, created_at, updated_at, fingerprint, organisation_name, "
+                "organisation_type, website, kvk_number, city, contact_name, contact_role, email, phone, "
+                "offers_stop_support, criteria, criteria_hash, criteria_accepted_at, company_acknowledged, "
+                "contributions, contribution_text, motivation, privacy_consent_at, suspect_reasons, published_slug) "
+                "VALUES "
+                "('aanmelding', 'nieuw', :now, :now, 'f1', 'Gemeente Oud', 'overheid', '', '', 'Utrecht', 'Jan', '', "
+                "'jan@example.org', '', false, '[]', 'h', :now, false, '[\"kennis\"]', '', '', :now, '[]', '')"
+            ),
+            {"now": "2025-01-01 00:00:00+00:00"},
+        )
+    for step in steps[1:]:
+        upgrade(engine, step)
+    assert schema_status(engine)[0] == steps[-1]
+    with engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT organisation_name, email, state, kind, target_slug, requested, record_sha256, end_date "
+                "FROM submissions"
+            )
+        ).one()
+    # The 0001 application survives 0002 as an application with empty change-request columns.
+    assert tuple(row) == ("Gemeente Oud", "jan@example.org", "nieuw", "aanmelding", "", None, "", None)
+    engine.dispose()
+
+
+def test_upgrade_twice_is_harmless(empty_db_url):
+    engine = make_engine(empty_db_url)
+    upgrade(engine)
+    upgrade(engine)
+    current, head = schema_status(engine)
+    assert current == head
+    engine.dispose()

@@ -1,0 +1,112 @@
+"""The reviewer in Chromium: log in, walk an application through every state, publish, build; axe on the admin."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from formhandler import queue
+from formhandler.states import FORWARD
+from tests.browser import axe_violations, describe, screenshot
+from tests.conftest import ROOT, run_pelican
+from tests.formhandler.helpers import PASSWORD, USERNAME, add_item, add_user, db_session
+from tests.live import LiveServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """The app with a reviewer on a real loopback server, with a content folder the publish step writes into."""
+    base = tmp_path_factory.mktemp("reviewer")
+    content = base / "content"
+    shutil.copytree(ROOT / "content", content)
+    site = run_pelican(content, base / "site")
+    server = LiveServer(
+        {"DATABASE_URL": f"sqlite:///{base / 'q.sqlite3'}", "SITE_DIR": str(site), "CONTENT_DIR": str(content)}
+    )
+    add_user(server.app)
+    yield server
+    server.stop()
+
+
+def log_in(page, live):
+    page.goto(f"{live.url}/beheer/")
+    assert "/beheer/inloggen" in page.url  # not logged in yet: the admin sends us to the login page
+    page.get_by_label("Gebruikersnaam").fill(USERNAME)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{live.url}/beheer/")
+
+
+def test_reviewer_moves_an_application_to_the_wall(page, live, tmp_path):
+    content = live.app.config["CONTENT_DIR"]
+    with db_session(live.app) as session:
+        item_id = add_item(
+            session,
+            logo="png",
+            organisation_name="Gemeente Rookvrijstad",
+            organisation_type="overheid",
+            website="https://www.rookvrijstad.example.nl",
+        ).id
+    log_in(page, live)
+    assert page.get_by_role("link", name="Gemeente Rookvrijstad").count() >= 1
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    page.get_by_role("link", name="Gemeente Rookvrijstad").first.click()
+    assert page.locator("img[src$='/logo']").count() == 1
+
+    state = "nieuw"
+    while state in FORWARD and FORWARD[state] != "gepubliceerd":
+        target = FORWARD[state]
+        page.locator("#status-note").fill(f"Stap naar {target}")
+        page.locator(f"button[name=target][value={target}]").click()
+        page.wait_for_load_state()
+        assert page.locator(f"text=Stap naar {target}").count() >= 1  # the note is in the history
+        state = target
+    assert state == "getekend"
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    screenshot(page, "admin-detail-getekend")
+
+    page.get_by_role("link", name="Publicatie bekijken en publiceren").click()
+    assert "Title: Gemeente Rookvrijstad" in page.content()
+    page.get_by_role("button", name="Nu publiceren").click()
+    page.wait_for_load_state()
+
+    record = Path(content) / "partners" / "gemeente-rookvrijstad.md"
+    assert record.is_file() and (Path(content) / "logos" / "gemeente-rookvrijstad.png").is_file()
+    assert "jan.geheim@" not in record.read_text() and "Jansen" not in record.read_text()
+    out = run_pelican(Path(content), tmp_path / "rebuilt")
+    wall = (out / "partners" / "index.html").read_text()
+    assert "Gemeente Rookvrijstad" in wall and "/partners/gemeente-rookvrijstad/" in wall
+    with db_session(live.app) as session:
+        assert queue.get(session, item_id).state == "gepubliceerd"
+
+
+def test_admin_pages_have_no_axe_violations(page, live):
+    with db_session(live.app) as session:
+        item_id = add_item(session, logo="png", suspect_reasons=["Veel links in de motivatie"]).id
+    page.goto(f"{live.url}/beheer/inloggen")
+    page.fill("#username", "niemand")
+    page.fill("#password", "verkeerd wachtwoord")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    # site.js moves the focus to the error summary once the page has loaded.
+    page.wait_for_function("document.activeElement.hasAttribute('data-error-summary')", timeout=5000)
+    violations = {"login met fout": axe_violations(page)}
+    page.fill("#username", USERNAME)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live.url}/beheer/")
+    for name, path in (
+        ("lijst", "/beheer/"),
+        ("detail", f"/beheer/{item_id}"),
+        ("publicatie", f"/beheer/{item_id}/publicatie"),
+    ):
+        page.goto(live.url + path)
+        violations[name] = axe_violations(page)
+    page.goto(f"{live.url}/beheer/{item_id}")
+    screenshot(page, "admin-detail")
+    assert page.evaluate("document.querySelector('img.admin-logo').naturalWidth") == 40
+    assert not any(violations.values()), {k: describe(v) for k, v in violations.items() if v}
