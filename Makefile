@@ -43,6 +43,7 @@ lint: setup ## ruff (lint and format check) and mypy over the whole tree
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/mypy deploy/render_nginx.py deploy/gunicorn.conf.py pelicanconf.py publishconf.py
 
 bench: setup ## benchmarks; figures go in docs/performance.md
 	$(BIN)/python -m benchmarks

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
-import pelican.log  # noqa: F401 -- imported first so its global logger class can be undone below
-
-# Pelican installs a logger class that silently drops repeated messages; the app's own
-# loggers (created when its modules are imported below) must log every event.
-logging.setLoggerClass(logging.Logger)
-
-from flask import Flask  # noqa: E402
+from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import logging
 import os
 import shutil
 import threading
@@ -14,6 +15,12 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from partners.render import render_record
+
+# This suite builds sites with Pelican and runs the app in one process. Importing Pelican makes
+# every logger created afterwards drop a message it has seen before (pelican.log.LimitLogger).
+# The app never imports Pelican (tests/formhandler/test_config.py checks it), so its loggers are
+# plain ones in production; Pelican's own loggers exist by now and keep their class.
+logging.setLoggerClass(logging.Logger)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXED_TODAY = "2026-11-28"
@@ -51,6 +58,7 @@ def write_record(content_dir):
         fields: dict | None = None, *, slug: str | None = None, text: str | None = None, body: str = "Beschrijving."
     ) -> Path:
         if text is None:
+            assert fields is not None, "give the fields or the text"
             text = render_record(fields, body)
             slug = fields["Slug"]
         path = content_dir / "partners" / f"{slug}.md"

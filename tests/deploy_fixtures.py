@@ -22,7 +22,7 @@ from tests.formhandler.helpers import SECRET
 from tests.pg import free_port
 
 sys.path.insert(0, str(ROOT / "deploy"))
-from render_nginx import render
+from render_nginx import render  # type: ignore[import-not-found]
 
 NGINX = "/usr/sbin/nginx"
 START_TIMEOUT = 60  # a busy CI machine needs ~10 s to boot two workers
@@ -67,7 +67,7 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"{process.args[0]} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            pytest.fail(f"{process.args!r} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
             fetch(url, timeout=2)
             return

@@ -17,9 +17,6 @@ from .texts import one_line
 
 # One logger for all of the outbox: "formhandler.mail", where development mail is written.
 logger = logging.getLogger("formhandler.mail")
-# partners imports Pelican, whose logger class silently drops a message seen before; keep every one.
-for _filter in list(logger.filters):
-    logger.removeFilter(_filter)
 
 ERROR_MAX = 200
 _ADDRESS = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")

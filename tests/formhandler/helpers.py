@@ -9,11 +9,12 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image, PngImagePlugin
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.test import TestResponse
 
@@ -120,9 +121,9 @@ def run_outbox(app: Flask, now: dt.datetime | None = None, **kwargs: object) -> 
         return outbox.send_pending(session, now=now, **kwargs)  # type: ignore[arg-type]
 
 
-def rows(app: Flask, model: type = Submission) -> list:
+def rows(app: Flask, model: type[Any] = Submission) -> list:
     """Every row of `model` (submissions with their logo), read in a session of its own."""
-    query = select(model).order_by(model.id)
+    query: Select[Any] = select(model).order_by(model.id)
     if model is Submission:
         query = query.options(selectinload(Submission.logo))
     with db_session(app) as session:
@@ -165,7 +166,7 @@ def valid_form(**changes: object) -> dict:
         "privacy_consent": "y",
         "homepage_url": "",
     }
-    data.update(changes)
+    data.update(changes)  # type: ignore[arg-type]
     return {key: value for key, value in data.items() if value is not None}
 
 
@@ -237,7 +238,7 @@ def change_form(**fields: object) -> dict:
         "privacy_consent": "y",
         "homepage_url": "",
     }
-    data.update(fields)
+    data.update(fields)  # type: ignore[arg-type]
     return {key: value for key, value in data.items() if value is not None}
 
 

@@ -60,3 +60,27 @@ def test_a_choice_the_app_does_not_have_is_refused(app_config, name):
 
 def test_development_drops_the_secure_cookie_flag(make_app):
     assert make_app(DEVELOPMENT=True).config["SESSION_COOKIE_SECURE"] is False
+
+
+APP_PROBE = """
+import logging, sys
+from formhandler import create_app
+app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite:///" + sys.argv[1]})
+app.test_client().get("/aanmelden/")
+print("pelican" in sys.modules, type(logging.getLogger("formhandler.probe")).__name__)
+"""
+
+
+def test_the_app_loads_no_pelican_and_keeps_plain_loggers(tmp_path):
+    """The app renders a form without importing Pelican, so Pelican's log set-up never touches ours."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", APP_PROBE, str(tmp_path / "q.sqlite3")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert result.stdout.split() == ["False", "Logger"]
