@@ -101,6 +101,7 @@ def edit(project: Path, name: str, path: str, before: str | None, after: str | N
     if name == "logo":
         target.write_bytes(png("orange"))
         return
+    assert before is not None and after is not None, f"the {name} change needs a before and an after text"
     text = target.read_text(encoding="utf-8")
     assert before in text, f"{path} no longer holds {before!r}: update CHANGES"
     target.write_text(text.replace(before, after, 1) if before else text + after, encoding="utf-8")
