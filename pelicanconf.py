@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from partners import THEME_DIR
 from partners.assets import AssetUrls
 from partners.dates import nl_date
 
@@ -12,7 +13,9 @@ SITEURL = ""
 # Absolute links in the feed and sitemap of a development build point here.
 PARTNERS_DEV_SITEURL = "http://127.0.0.1:8000"
 PATH = "content"
-THEME = "theme"
+# The theme (templates/ and static/) lives in the partners package, partners/theme/, and is installed
+# with it as package data: the form handler's pages extend the same base.html.
+THEME = str(THEME_DIR)
 TIMEZONE = "Europe/Amsterdam"
 DEFAULT_LANG = "nl"
 LOCALE = ("nl_NL.UTF-8", "C.UTF-8", "")
@@ -21,7 +24,7 @@ LOCALE = ("nl_NL.UTF-8", "C.UTF-8", "")
 ARTICLE_PATHS: list[str] = []
 PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []
-# The partners plugin copies theme/static minified and only when changed (partners/plugin/static.py).
+# The partners plugin copies the theme's static/ minified and only when changed (partners/plugin/static.py).
 THEME_STATIC_PATHS: list[str] = []
 PLUGINS = ["partners.plugin"]
 DIRECT_TEMPLATES: list[str] = []
@@ -44,7 +47,7 @@ JINJA_ENVIRONMENT = {
     "extensions": [],
     "auto_reload": False,
 }
-JINJA_GLOBALS = {"asset": AssetUrls(ROOT / "theme" / "static")}
+JINJA_GLOBALS = {"asset": AssetUrls(THEME_DIR / "static")}
 
 MARKDOWN = {
     "extension_configs": {

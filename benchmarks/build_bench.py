@@ -22,11 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from partners import THEME_DIR
+
 from .synthetic import write_synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's settings, on a copy of the theme taken when the run starts: every build of a run
-# (and the byte comparison) sees the same templates even while someone edits theme/.
+# (and the byte comparison) sees the same templates even while someone edits partners/theme/.
 OURS = """import sys
 sys.path.insert(0, {root!r})
 from pelicanconf import *
@@ -94,7 +96,7 @@ def run(count: int, folder: str | None = None) -> dict[str, Build]:
         base = Path(tmp)
         content, fields = base / "content", write_synthetic(base / "content", count)
         shutil.copytree(ROOT / "content" / "pages", content / "pages")
-        shutil.copytree(ROOT / "theme", base / "theme")
+        shutil.copytree(THEME_DIR, base / "theme")
         ours, bare = base / "ours.py", base / "bare.py"
         ours.write_text(OURS.format(root=str(ROOT), theme=str(base / "theme")))
         bare.write_text(BARE.format(theme=str(Path(__file__).parent / "bare_theme")))
@@ -150,7 +152,7 @@ def memory_build(count: int, folder: str | None = None) -> Build:
     with tempfile.TemporaryDirectory(prefix=f"bench-mem-{count}-", dir=folder) as tmp:
         base = Path(tmp)
         write_synthetic(base / "content", count)
-        (base / "ours.py").write_text(OURS.format(root=str(ROOT), theme=str(ROOT / "theme")))
+        (base / "ours.py").write_text(OURS.format(root=str(ROOT), theme=str(THEME_DIR)))
         return timed_build(base / "ours.py", base / "content", base / "out", base / "cache")
 
 

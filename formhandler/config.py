@@ -11,10 +11,11 @@ from typing import Any
 
 from flask import Flask
 
+from partners import THEME_DIR
+
 from .mail.backends import BACKENDS
 from .review.accounts import PASSWORD_PROFILES
 
-ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "FORMHANDLER"
 #: setting -> the values it may take.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -30,6 +31,8 @@ class ConfigError(RuntimeError):
 
 def default_config(instance_path: str) -> dict[str, Any]:
     """Every setting with its default; each can be set as FORMHANDLER_<NAME> in the environment."""
+    # The site's folders: content/ and output/ of the working directory the app starts in (the
+    # site's checkout), made absolute at start; the theme is the one installed with partners.
     return dict(
         DEVELOPMENT=False,
         SECRET_KEY=None,
@@ -47,9 +50,9 @@ def default_config(instance_path: str) -> dict[str, Any]:
         SMTP_PASSWORD="",
         SMTP_STARTTLS=False,
         SMTP_TIMEOUT=10,
-        SITE_DIR=str(ROOT / "output"),
-        CONTENT_DIR=str(ROOT / "content"),
-        THEME_DIR=str(ROOT / "theme"),
+        SITE_DIR=str(Path("output").resolve()),
+        CONTENT_DIR=str(Path("content").resolve()),
+        THEME_DIR=str(THEME_DIR),
         # Request limits: a logo may be 512 kB; the whole body stays well under 2 MB.
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         MAX_FORM_MEMORY_SIZE=64 * 1024,

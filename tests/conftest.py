@@ -14,6 +14,7 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from partners import THEME_DIR
 from partners.render import render_record
 
 # This suite builds sites with Pelican and runs the app in one process. Importing Pelican makes
@@ -75,7 +76,7 @@ def run_pelican(content: Path, output: Path, settings_file: str = "pelicanconf.p
         override={
             "PATH": str(content),
             "OUTPUT_PATH": str(output),
-            "THEME": str(ROOT / "theme"),
+            "THEME": str(THEME_DIR),
             "CACHE_PATH": str(output.parent / "cache"),
             "PARTNERS_TODAY": FIXED_TODAY,
             **overrides,

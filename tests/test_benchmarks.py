@@ -24,7 +24,8 @@ def test_cpu_time_trace_times_top_level_tasks_by_their_cpu_time(events_key):
     ]
     trace = {"traceEvents": events} if events_key else events
     result = cpu_time_trace(trace)
-    durations = [e["dur"] for e in (result["traceEvents"] if events_key else result)]
+    assert isinstance(result, dict if events_key else list), "the trace keeps its form"
+    durations = [e["dur"] for e in (result["traceEvents"] if isinstance(result, dict) else result)]
     # Tasks take their CPU time; events inside tasks, tasks without a CPU time, and a CPU time
     # longer than the wall time (clock granularity) are left as they were.
     assert durations == [40_000, 30_000, 80_000, 10_000, 5_000]

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -77,13 +78,17 @@ def submitter(index: int, base: str, stop: threading.Event, outcomes: Outcomes) 
             time.sleep(0.1)  # the server is down: do not steal its boot time
 
 
+def taken(outcomes: Outcomes, target: int) -> bool:
+    return outcomes.count(303) >= target
+
+
 def crash_loop(server: Gunicorn, lives: int, per_life: int, outcomes: Outcomes) -> None:
     """Start, take `per_life` applications and a seeded moment more, SIGKILL master and workers together; repeat."""
     rng = random.Random(SEED)
     for life in range(lives):
         server.start()
         target = outcomes.count(303) + per_life
-        wait_for(lambda target=target: outcomes.count(303) >= target, timeout=30, what=f"life {life}'s applications")
+        wait_for(partial(taken, outcomes, target), timeout=30, what=f"life {life}'s applications")
         time.sleep(rng.uniform(*EXTRA_SECONDS))
         server.kill()
 

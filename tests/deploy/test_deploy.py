@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 
 import pytest
 
@@ -238,7 +239,12 @@ def test_drain_body_reads_what_the_app_left(length, drained):
         start_response("413 Request Entity Too Large", [])
         return [b"te groot"]
 
-    assert DrainBody(refusing_app)(environ, lambda *args: None) == [b"te groot"]
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: object = None, /
+    ) -> Callable[[bytes], object]:
+        return lambda data: None
+
+    assert DrainBody(refusing_app)(environ, start_response) == [b"te groot"]
     assert stream.tell() == (length if drained else 0)
 
 

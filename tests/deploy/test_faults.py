@@ -84,7 +84,7 @@ def post(client, tokens, **changes):
 
 def count(app) -> int:
     with db_session(app) as session:
-        return session.scalar(select(func.count()).select_from(Submission))
+        return session.execute(select(func.count()).select_from(Submission)).scalar_one()
 
 
 @pytest.mark.parametrize("fault", [disk_full, read_only, locked])

@@ -170,7 +170,7 @@ def valid_form(**changes: object) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def post(client: FlaskClient, tokens: dict | None = None, **changes: object) -> TestResponse:
+def post(client: FlaskClient, tokens: dict | None = None, /, **changes: object) -> TestResponse:
     """POST the registration form as a browser does (multipart), with fresh tokens unless given."""
     data = {**valid_form(**changes), **(form_tokens(client) if tokens is None else tokens)}
     return client.post(FORM, data=data, content_type="multipart/form-data")
@@ -202,7 +202,7 @@ GONE = {
     "Until": "2025-01-01",
 }
 #: change -> (form fields, the requested dict stored)
-CHANGE_KINDS = {
+CHANGE_KINDS: dict[str, tuple[dict[str, object], dict[str, str]]] = {
     "naam": ({"changes": ["naam"], "new_name": "Stichting Nieuwe Naam"}, {"Title": "Stichting Nieuwe Naam"}),
     "website": (
         {"changes": ["website"], "new_website": "www.nieuw.example.nl"},
@@ -242,7 +242,7 @@ def change_form(**fields: object) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def post_change(client: FlaskClient, tokens: dict | None = None, **fields: object) -> TestResponse:
+def post_change(client: FlaskClient, tokens: dict | None = None, /, **fields: object) -> TestResponse:
     """POST the change form as a browser does (multipart), with fresh tokens unless given."""
     data = {**change_form(**fields), **(form_tokens(client, CHANGE_FORM) if tokens is None else tokens)}
     if isinstance(data.get("logo"), bytes):

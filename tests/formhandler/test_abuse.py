@@ -134,8 +134,8 @@ def test_scripted_bot_versus_a_human(make_app):
     tokens = form_tokens(human)
     with guarded_app.test_request_context():
         tokens["started"] = started_token(time.time() - 45)  # the human took 45 seconds
-    first = post(human, tokens=tokens, organisation_name="Gemeente Mens", email="mens@gemeente.example.nl")
-    again = post(human, tokens=tokens, organisation_name="Gemeente Mens", email="mens@gemeente.example.nl")
+    first = post(human, tokens, organisation_name="Gemeente Mens", email="mens@gemeente.example.nl")
+    again = post(human, tokens, organisation_name="Gemeente Mens", email="mens@gemeente.example.nl")
     assert first.status_code == again.status_code == 303 and first.headers["Location"].endswith(THANKS)
     stored = rows(guarded_app)
     real = [r for r in stored if r.state != "spam"]

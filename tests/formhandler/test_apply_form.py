@@ -33,7 +33,7 @@ def form_data(**changes) -> MultiDict:
         "privacy_consent": "y",
     }
     data.update(changes)
-    multi = MultiDict()
+    multi: MultiDict[str, object] = MultiDict()
     for key, value in data.items():
         if value is None:
             continue

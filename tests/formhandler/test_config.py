@@ -8,6 +8,7 @@ import pytest
 
 from formhandler import create_app
 from formhandler.config import ConfigError, default_config
+from partners import THEME_DIR
 from tests.conftest import ROOT
 
 DOC = ROOT / "docs" / "settings.md"
@@ -24,6 +25,14 @@ def test_setting_has_a_row_in_the_table(name):
 def test_no_documented_setting_is_gone():
     documented = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", DOC.read_text(), re.MULTILINE))
     assert documented == set(default_config("instance"))
+
+
+def test_site_folders_default_to_the_working_directory_and_the_theme_to_the_package(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    defaults = default_config("instance")
+    monkeypatch.chdir(ROOT)  # made absolute when read: a later chdir changes nothing
+    assert (defaults["CONTENT_DIR"], defaults["SITE_DIR"]) == (str(tmp_path / "content"), str(tmp_path / "output"))
+    assert defaults["THEME_DIR"] == str(THEME_DIR) and (THEME_DIR / "templates" / "base.html").is_file()
 
 
 def test_settings_come_from_the_environment_as_json_or_text(monkeypatch, db_url):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -116,7 +117,7 @@ def backend(request, tmp_path_factory):
 
 def count(app, model) -> int:
     with db_session(app) as session:
-        return session.scalar(select(func.count()).select_from(model))
+        return session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 def assert_valid_row(item: Submission) -> None:
@@ -186,7 +187,7 @@ def test_generated_form_submissions(backend):
     run()
 
 
-def multipart_body(parts: list[tuple[str, str | None, bytes]], boundary: str) -> bytes:
+def multipart_body(parts: Sequence[tuple[str, str | None, bytes]], boundary: str) -> bytes:
     """A multipart body from (name, filename, content) parts; names and file names are raw."""
     out = b""
     for name, filename, content in parts:

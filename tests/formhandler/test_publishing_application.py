@@ -137,7 +137,7 @@ def test_an_unwritable_target_leaves_no_files_and_the_item_signed(session, bare_
         (bare_content / breakage.split("-")[0]).write_text("geen map")
     elif breakage == "commit":
         monkeypatch.setattr(
-            session, "commit", lambda: (_ for _ in ()).throw(OperationalError("COMMIT", {}, "schijf vol"))
+            session, "commit", lambda: (_ for _ in ()).throw(OperationalError("COMMIT", {}, Exception("schijf vol")))
         )
     else:
         monkeypatch.setattr(os, "link", fail_on(1 if breakage == "first-write" else 2))

@@ -102,6 +102,7 @@ def test_a_failed_commit_leaves_the_files_as_they_were(app, client, admin_client
     before = (content_dir / RECORD).read_bytes()
     with db_session(app) as session:
         item = queue.get(session, item_id)
+        assert item is not None
 
         def broken():
             raise OperationalError("COMMIT", {}, Exception("disk full"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from tests.conftest import ROOT
+from partners import THEME_DIR
 
 
 def test_the_form_page_is_the_sites_page(client):
@@ -15,7 +15,7 @@ def test_the_form_page_is_the_sites_page(client):
 
 def test_an_edited_template_is_rendered_anew_by_the_next_app(make_app, tmp_path):
     theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
+    shutil.copytree(THEME_DIR, theme)
     first = make_app(THEME_DIR=str(theme)).test_client().get("/aanmelden/bestaat-niet").get_data(as_text=True)
     base = theme / "templates" / "base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("<body", "<body data-bewerkt", 1), encoding="utf-8")

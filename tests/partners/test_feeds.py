@@ -15,9 +15,15 @@ def record(number: int, until: dt.date | None = None) -> Record:
     return Record(title=f"Partner {number}", slug=f"partner-{number}", type="overheid", since=since, until=until)
 
 
+def text_of(element: ET.Element, tag: str) -> str:
+    found = element.find(tag)
+    assert found is not None and found.text is not None, f"<{tag}> missing or empty"
+    return found.text
+
+
 def entries(path) -> list[tuple[str, str]]:
     root = ET.parse(path).getroot()
-    return [(e.find(f"{ATOM}title").text, e.find(f"{ATOM}updated").text) for e in root.findall(f"{ATOM}entry")]
+    return [(text_of(e, f"{ATOM}title"), text_of(e, f"{ATOM}updated")) for e in root.findall(f"{ATOM}entry")]
 
 
 def test_new_partners_newest_first_and_at_most_the_limit(tmp_path):

@@ -1,6 +1,6 @@
 """Incremental builds: after any one change, a rebuild with the cache writes exactly what a clean build writes.
 
-Each change is made to a copy of the project (our code, theme and settings), which is built as
+Each change is made to a copy of the project (our code with its theme, and the settings), which is built as
 `make build` builds: `pelican` in a fresh process, so a changed Python module is imported anew.
 The rebuild keeps the output folder and CACHE_PATH of the build before the change; the clean
 build starts from an empty output folder and an empty cache. Then the two trees are compared
@@ -39,8 +39,14 @@ CHANGES = [
         "Zorggroep De Dijk",
     ),
     ("logo", "content/logos/raster.png", None, None, None),
-    ("template", "theme/templates/base.html", "</footer>", "<p>Nieuwe voettekst.</p></footer>", "Nieuwe voettekst."),
-    ("stylesheet", "theme/static/css/site.css", "", "\n.nieuw { color: red; }\n", ".nieuw{color:red}"),
+    (
+        "template",
+        "partners/theme/templates/base.html",
+        "</footer>",
+        "<p>Nieuwe voettekst.</p></footer>",
+        "Nieuwe voettekst.",
+    ),
+    ("stylesheet", "partners/theme/static/css/site.css", "", "\n.nieuw { color: red; }\n", ".nieuw{color:red}"),
     ("setting", "pelicanconf.py", '{"permalink": False}', '{"permalink": True}', 'class="headerlink"'),
     ("label", "partners/schema.py", '"overheid": "Overheid",', '"overheid": "Overheidsorgaan",', "Overheidsorgaan"),
     ("function", "partners/dates.py", 'return f"{value.day} {', 'return f"de {value.day}e {', ">de "),
@@ -65,8 +71,7 @@ def pristine(tmp_path_factory) -> Path:
     """A copy of our code, theme and settings with the real pages, 12 synthetic partners and a PNG logo."""
     project = tmp_path_factory.mktemp("incremental") / "pristine"
     ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "partners", project / "partners", ignore=ignore)
-    shutil.copytree(ROOT / "theme", project / "theme", ignore=ignore)
+    shutil.copytree(ROOT / "partners", project / "partners", ignore=ignore)  # its theme/ too
     shutil.copy2(ROOT / "pelicanconf.py", project)
     shutil.copytree(ROOT / "content" / "pages", project / "content" / "pages")
     write_synthetic(project / "content", 12)
@@ -101,6 +106,7 @@ def edit(project: Path, name: str, path: str, before: str | None, after: str | N
     if name == "logo":
         target.write_bytes(png("orange"))
         return
+    assert before is not None and after is not None, f"the {name} change needs a before and an after text"
     text = target.read_text(encoding="utf-8")
     assert before in text, f"{path} no longer holds {before!r}: update CHANGES"
     target.write_text(text.replace(before, after, 1) if before else text + after, encoding="utf-8")

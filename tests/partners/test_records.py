@@ -125,7 +125,8 @@ def markdown_meta(text: str) -> tuple[dict[str, str], str]:
     """What Python-Markdown's meta extension (Pelican's way to read the header) makes of a record text."""
     md = Markdown(extensions=[MetaExtension(), SafeMarkdownExtension()], output_format="html")
     html = md.convert(text.removeprefix("\ufeff"))
-    return {key: values[0] for key, values in md.Meta.items()}, html
+    meta: dict[str, list[str]] = vars(md)["Meta"]  # set by the meta extension, unknown to the stubs
+    return {key: values[0] for key, values in meta.items()}, html
 
 
 def test_header_parser_splits_where_markdowns_meta_extension_does():

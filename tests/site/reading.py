@@ -35,7 +35,9 @@ def wall_tiles(path: Path) -> list[str]:
 
 def tile_hrefs(path: Path) -> list[str]:
     """Each tile's link (its first and only href), in page order."""
-    return [re.search(r'href="([^"]+)"', tile)[1] for tile in wall_tiles(path)]
+    hrefs = [re.search(r'href="([^"]+)"', tile) for tile in wall_tiles(path)]
+    assert all(hrefs), "every tile links to its partner"
+    return [found[1] for found in hrefs if found]
 
 
 def badge_snippet(page: Path) -> str | None:

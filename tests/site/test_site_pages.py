@@ -142,7 +142,8 @@ def test_ended_partner_page_has_no_badge(site):
     ended = next(f for f in fields if "Until" in f)
     active = next(f for f in fields if "Until" not in f)
     assert badge_snippet(out / "partners" / ended["Slug"] / "index.html") is None
-    assert f"/partners/{active['Slug']}/" in badge_snippet(out / "partners" / active["Slug"] / "index.html")
+    snippet = badge_snippet(out / "partners" / active["Slug"] / "index.html")
+    assert snippet is not None and f"/partners/{active['Slug']}/" in snippet
 
 
 def test_logos_have_alt_size_and_lazy_below_the_fold(site):
@@ -184,7 +185,8 @@ def test_feed_lists_newest_partners_first(site):
     root = ET.parse(out / "feeds" / "partners.atom.xml").getroot()
     entries = root.findall(f"{ATOM}entry")
     assert len(entries) == len(fields)
-    updated = [e.find(f"{ATOM}updated").text for e in entries]
+    updated = [e.findtext(f"{ATOM}updated", default="") for e in entries]
+    assert all(updated), "every entry has an <updated>"
     assert updated == sorted(updated, reverse=True)
 
 
