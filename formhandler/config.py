@@ -55,7 +55,7 @@ def default_config(instance_path: str) -> dict[str, Any]:
         THEME_DIR=str(THEME_DIR),
         # Request limits: a logo may be 512 kB; the whole body stays well under 2 MB.
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
-        MAX_FORM_MEMORY_SIZE=64 * 1024,
+        MAX_FORM_MEMORY_SIZE=500 * 1024,
         MAX_FORM_PARTS=200,
         TRUSTED_PROXIES=0,
         RATELIMIT_ENABLED=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import re
 import time
 import types
@@ -14,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from formhandler import queue
 from formhandler.models import OutboxMessage
 from partners.criteria import CRITERIA, CRITERIA_HASH
+from partners.schema import LOGO_MAX_BYTES
 from tests.formhandler.helpers import (
     ALWAYS,
     FORM,
@@ -184,6 +186,28 @@ def test_accepted_logo_is_stored_reencoded(client, app):
     assert (item.logo.kind, item.logo.width, item.logo.height) == ("png", 60, 30)
     assert stored != original and b"secret metadata" not in stored
     assert Image.open(io.BytesIO(stored)).size == (60, 30)
+
+
+def noisy_png(max_bytes: int) -> bytes:
+    """A PNG of random pixels (it does not compress) that fits in `max_bytes`, as real photos and logos are."""
+    rng = random.Random(7)
+    fitting, side = b"", 64
+    while True:
+        image = Image.frombytes("RGB", (side, side), rng.randbytes(side * side * 3))
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        if buffer.tell() > max_bytes:
+            return fitting
+        fitting, side = buffer.getvalue(), side + 16
+
+
+def test_a_logo_near_its_limit_is_accepted(client, app):
+    """A logo of almost 512 kB arrives whole: no request limit below the logo limit refuses it first."""
+    data = noisy_png(LOGO_MAX_BYTES)
+    assert len(data) > LOGO_MAX_BYTES * 0.9
+    assert post(client, logo=(io.BytesIO(data), "groot.png")).status_code == 303
+    [item] = rows(app)
+    assert item.logo.kind == "png"
 
 
 @pytest.mark.both_databases
