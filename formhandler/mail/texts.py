@@ -23,6 +23,7 @@ def build_mails(item: Any) -> list[OutboxMessage]:
                 to_addr=item.email,
                 subject=f"Bevestiging van uw wijziging voor {name}"[:200],
                 body=_change_confirmation(name, item.id),
+                status_link=True,
             ),
             OutboxMessage(
                 to_addr=current_app.config["NOTIFY_TO"],
@@ -35,6 +36,7 @@ def build_mails(item: Any) -> list[OutboxMessage]:
             to_addr=item.email,
             subject="Bevestiging van uw aanmelding bij Alliantie Nederland Rookvrij!",
             body=_confirmation(name, item.id),
+            status_link=True,
         ),
         OutboxMessage(
             to_addr=current_app.config["NOTIFY_TO"],
