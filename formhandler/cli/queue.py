@@ -78,7 +78,7 @@ def queue_list(state: str | None, as_json: bool) -> None:
             f"{row['id']:>5}  {row['state']:<18}  {row['created_at'][:10]:<10}  "
             f"{row['organisation_type']:<28}  {row['organisation_name']}"
         )
-    click.echo(f"{len(rows)} item(s).")
+    click.echo(f"{len(rows)} {'item' if len(rows) == 1 else 'items'}.")
 
 
 @queue_cli.command("show")

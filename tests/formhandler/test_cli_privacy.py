@@ -70,10 +70,10 @@ def remaining(session) -> list[str]:
 
 def test_purge_deletes_only_old_closed_items_with_everything_attached(runner, session, aged_queue):
     dry = invoke(runner, "queue", "purge", "--dry-run")
-    assert "Zou verwijderen" in dry.stdout and "3 item(s), 3 logo('s)" in dry.stdout
+    assert "Zou verwijderen" in dry.stdout and "3 items, 3 logo’s" in dry.stdout
     assert len(remaining(session)) == 6
     result = invoke(runner, "queue", "purge")
-    assert result.exit_code == 0 and "Verwijderd" in result.stdout and "3 e-mail(s)" in result.stdout
+    assert result.exit_code == 0 and "Verwijderd" in result.stdout and "3 e-mails" in result.stdout
     assert remaining(session) == ["oud-getekend", "oud-nieuw", "recent-afgewezen"]
     assert count(session, Logo) == 3 and count(session, OutboxMessage) == 3
     assert count(session, Event) == session.scalar(
@@ -128,11 +128,15 @@ def test_privacy_export_holds_everything_about_one_address(runner, person):
 
 def test_privacy_erase_asks_first_then_removes_everything(runner, session, person):
     ids = [item.id for item in person[:2]]
-    declined = invoke(runner, "privacy", "erase", "piet@example.org", input="nee\n")
+    # One of the two items is a current partner: its agreement is kept, so erasing needs --force.
+    refused = invoke(runner, "privacy", "erase", "piet@example.org", "--yes")
+    assert refused.exit_code == 1 and "Er is niets verwijderd." in refused.stderr
+    assert "is partner (partners/tweede-stichting.md)" in refused.stderr and "--force" in refused.stderr
+    declined = invoke(runner, "privacy", "erase", "piet@example.org", "--force", input="nee\n")
     assert declined.exit_code == 1 and "er is niets verwijderd" in declined.stderr
     assert len(remaining(session)) == 3
-    result = invoke(runner, "privacy", "erase", "PIET@example.org", input="ja\n")
-    assert result.exit_code == 0 and "2 item(s)" in result.stdout and "2 e-mail(s)" in result.stdout
+    result = invoke(runner, "privacy", "erase", "PIET@example.org", "--force", input="ja\n")
+    assert result.exit_code == 0 and "2 items" in result.stdout and "2 e-mails" in result.stdout
     assert "content/partners/tweede-stichting.md blijft staan" in result.stdout
     assert remaining(session) == ["Andere Stichting"]
     assert [m.to_addr for m in session.scalars(select(OutboxMessage))] == ["p_et@example.org"]

@@ -41,7 +41,7 @@ def test_list_json_filters_by_state(runner, session):
     ]
     assert CONTACT["email"] not in json.dumps(everything)
     text = invoke(runner, "queue", "list").stdout
-    assert "Getekende Stichting" in text and "2 item(s)." in text
+    assert "Getekende Stichting" in text and "2 items." in text
 
 
 def test_list_refuses_an_unknown_state(runner):
