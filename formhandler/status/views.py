@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import tokens
-from ..agreement.signed import MAX_PAGES, SignedError, check_signed
+from ..agreement.signed import MAX_BYTES, MAX_PAGES, SignedError, check_signed
 from ..clock import local_date
 from ..db import get_session
 from ..kinds import APPLICATION
@@ -33,6 +33,7 @@ from ..models import SignedAgreement, Submission
 from ..queue import SYSTEM_ACTOR, add_note, change_state
 from ..states import CLOSING, FINAL_STATES
 from ..web.csrf import csrf
+from ..web.errors import error_page
 from ..web.headers import no_index
 from ..web.limiter import limiter
 from .forms import ResendForm, UploadForm, WithdrawForm
@@ -116,20 +117,42 @@ def _protect() -> bool:
     return True
 
 
+TOO_LARGE = (
+    "Dit bestand kunnen wij niet aannemen: het is groter dan 2 MB. Maak de scan kleiner of sla de PDF kleiner op."
+)
+
+
+@bp.url_value_preprocessor
+def allow_a_whole_scan(endpoint: str | None, values: dict | None) -> None:
+    """Let the upload's multipart parser hold a scan: werkzeug's MAX_FORM_MEMORY_SIZE also trips on binary files."""
+    # Werkzeug 3.1 buffers a file part between boundary checks against max_form_memory_size (64 kB
+    # here), so a binary scan of a few hundred kB can be refused as too large. This runs before every
+    # before_request hook (the first of which reads the form); MAX_CONTENT_LENGTH still bounds the body.
+    if endpoint == "status.upload_signed":
+        request.max_form_memory_size = MAX_BYTES + 64 * 1024
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
+    """An upload over the request limit (refused before any view runs): the status page with the reason."""
+    item = _item_from_session()
+    if item is None or request.endpoint != "status.upload_signed":
+        return error_page(413)
+    form = UploadForm(formdata=None)
+    form.signed.errors = [TOO_LARGE]
+    return render_status(item, upload=form, status=413)
+
+
 @bp.post("/ondertekend")
 @limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"])
 def upload_signed() -> ResponseReturnValue:
     """Receive the signed agreement: checked, stored, the bureau told; the reviewer moves the item on."""
     item = _item_or_404()
     form = UploadForm(formdata=None)
-    try:
-        if not _protect():
-            form.signed.errors = [CSRF_MESSAGE]
-            return render_status(item, upload=form)
-        form = UploadForm()
-    except RequestEntityTooLarge:
-        form.signed.errors = ["Het bestand is groter dan 2 MB. Maak de scan kleiner of sla de PDF kleiner op."]
-        return render_status(item, upload=form, status=413)
+    if not _protect():
+        form.signed.errors = [CSRF_MESSAGE]
+        return render_status(item, upload=form)
+    form = UploadForm()
     if item.kind != APPLICATION or item.state != "stukken_verstuurd":
         form.signed.errors = ["Een getekende overeenkomst kunt u alleen sturen nadat wij u de overeenkomst stuurden."]
         return render_status(item, upload=form)

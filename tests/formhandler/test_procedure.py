@@ -91,7 +91,7 @@ def test_an_application_from_the_form_to_the_wall(procedure_app, bureau, mail_se
     assert step(bureau, 1, "stukken_verstuurd").status_code == 303
     documents = deliver(procedure_app, mail_server, 4)[3]
     assert documents["Subject"] == "De partnerovereenkomst voor Stichting Rookvrij Sporten"
-    (pdf,) = [part for part in documents.iter_attachments()]
+    (pdf,) = list(documents.iter_attachments())
     assert pdf.get_content_type() == "application/pdf" and pdf.get_filename() == "partnerovereenkomst-1.pdf"
     agreement = pdf.get_content()
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(agreement)).pages)
