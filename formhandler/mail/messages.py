@@ -88,8 +88,8 @@ wederzijdse rechten en plichten, de bijdrage die u wilt leveren en de criteria d
 Wat vragen wij van u?
 1. Lees de overeenkomst goed door. Klopt er iets niet? Laat het ons weten voordat u tekent.
 2. Laat de overeenkomst tekenen door iemand die uw organisatie mag vertegenwoordigen.
-3. Stuur de getekende overeenkomst terug via uw persoonlijke statuspagina (de link staat onderaan
-   deze e-mail): als PDF, of als scan of foto (PNG of JPEG).
+3. Stuur de getekende overeenkomst terug via uw persoonlijke statuspagina: als PDF, of als scan of foto
+   (PNG of JPEG). De link naar die pagina staat onderaan deze e-mail.
 
 Zodra wij de getekende overeenkomst hebben, is het partnerschap definitief.
 

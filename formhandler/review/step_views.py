@@ -125,7 +125,7 @@ def step(item_id: int, target: str) -> ResponseReturnValue:
         draft, reason = check_draft(form["subject"], form["body"])
         if draft is None:
             return _step_page(item, target, error=reason, form=form)
-    return _publish(item, draft, form) if target == "gepubliceerd" else _move(item, target, note, draft, form)
+    return _publish(item, note, draft, form) if target == "gepubliceerd" else _move(item, target, note, draft, form)
 
 
 def _move(item: Submission, target: str, note: str, draft: Draft | None, form: dict[str, str]) -> ResponseReturnValue:
@@ -142,11 +142,11 @@ def _move(item: Submission, target: str, note: str, draft: Draft | None, form: d
     return redirect(url_for("admin.detail", item_id=item.id), code=303)
 
 
-def _publish(item: Submission, draft: Draft | None, form: dict[str, str]) -> ResponseReturnValue:
+def _publish(item: Submission, note: str, draft: Draft | None, form: dict[str, str]) -> ResponseReturnValue:
     db = get_session()
     slug, _problem = _predicted_slug(item)
     try:
-        publish_step(db, item, g.reviewer, draft, content_dir=current_app.config["CONTENT_DIR"], slug=slug)
+        publish_step(db, item, g.reviewer, draft, content_dir=current_app.config["CONTENT_DIR"], slug=slug, note=note)
     except Exception as exc:  # PublishError is Dutch by contract; nothing half-done stays in the session
         db.rollback()
         logger.warning("publish failed for item %s: %s", item.id, type(exc).__name__)

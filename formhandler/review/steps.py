@@ -14,7 +14,7 @@ from ..kinds import CHANGE
 from ..mail.messages import Draft, enqueue, partner_page
 from ..models import Event, OutboxMessage, Submission
 from ..publishing.change import approved_record_hash
-from ..queue import change_state
+from ..queue import add_note, change_state
 from ..states import READY_TO_PUBLISH, check_transition
 
 
@@ -47,13 +47,22 @@ def take_step(
 
 
 def publish_step(
-    session: Session, item: Submission, actor: str, draft: Draft | None, *, content_dir: str | Path, slug: str = ""
+    session: Session,
+    item: Submission,
+    actor: str,
+    draft: Draft | None,
+    *,
+    content_dir: str | Path,
+    slug: str = "",
+    note: str = "",
 ) -> publishing.Publication:
-    """Publish through `publishing`, then, only once that succeeded, queue the message and commit."""
+    """Publish through `publishing`, then, only once that succeeded, note the reviewer's words, queue the message."""
     publication = publishing.publish(session, item, content_dir, actor)
+    if note.strip():
+        add_note(item, actor, note)
     if draft is not None:
         # The preview linked to the page under the slug expected then; the published one is the truth.
         body = draft.body.replace(partner_page(slug), partner_page(publication.slug)) if slug else draft.body
         enqueue(session, item, Draft(draft.subject, body), actor)
-        session.commit()
+    session.commit()
     return publication
