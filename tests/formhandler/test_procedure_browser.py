@@ -146,7 +146,9 @@ def test_the_reviewer_edits_the_message_on_the_step_page(page, live):
     ],
 )
 def test_consequential_steps_ask_for_confirmation(browser, live, javascript, start, target, button, confirm):
-    context = browser.new_context(java_script_enabled=javascript, locale="nl-NL", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        java_script_enabled=javascript, locale="nl-NL", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     try:
         name = f"Stichting {target.title()} {'Met' if javascript else 'Zonder'} Script"
