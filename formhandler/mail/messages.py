@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -139,8 +140,7 @@ Wat krijgt u als partner?
 - Het partnerschap van de beweging ‘Op weg naar een rookvrije generatie’: u mag haar logo’s en
   kernboodschappen in uw eigen communicatie gebruiken.
 
-De partnerbadge
-Op uw partnerpagina staat onder ‘Partnerbadge voor uw website’ een kleine afbeelding met de tekst
+Uw partnerbadge: op uw partnerpagina staat onder ‘Partnerbadge voor uw website’ een kleine afbeelding met de tekst
 ‘Partner van Alliantie Nederland Rookvrij!’. De code om die op uw eigen website te zetten staat
 ernaast klaar. De badge linkt naar uw partnerpagina, zodat iedereen ziet dat u meedoet.
 
@@ -286,7 +286,25 @@ def default_message(item: Submission, target: str, slug: str = "") -> Draft | No
     builder = DEFAULTS.get((item.kind, target))
     if builder is None:
         return None
-    return builder(item, one_line(item.organisation_name), slug or item.published_slug or item.target_slug)
+    draft = builder(item, one_line(item.organisation_name), slug or item.published_slug or item.target_slug)
+    return Draft(draft.subject, flow(draft.body))
+
+
+_OWN_LINE = re.compile(r"^(- |\d+\. |https?://|Met vriendelijke groet|Het Alliantiebureau)")
+
+
+def flow(text: str) -> str:
+    """Each paragraph and list item on one line: mail programs and the editor wrap it to their width."""
+    # The texts above are wrapped for reading the source; a name of any length would break such
+    # hard lines at odd places in the mail and in the reviewer's editor.
+    lines: list[str] = []
+    for line in text.split("\n"):
+        joinable = lines and lines[-1] and line.strip() and not lines[-1].endswith((":", "?", ","))
+        if joinable and not _OWN_LINE.match(line.strip()):
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(line.strip() if line.startswith("  ") else line)
+    return "\n".join(lines)
 
 
 def check_draft(subject: str, body: str) -> tuple[Draft | None, str]:

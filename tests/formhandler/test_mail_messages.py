@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from formhandler.kinds import APPLICATION, CHANGE
-from formhandler.mail.messages import DEFAULTS, Draft, check_draft, default_message, status_footer
+from formhandler.mail.messages import DEFAULTS, Draft, check_draft, default_message, flow, status_footer
+from formhandler.mail.outbox import send_pending
 from formhandler.models import OutboxMessage, StatusToken
 from formhandler.tokens import token_hash
 from tests.formhandler.helpers import CONTACT, add_item
@@ -89,3 +90,22 @@ def test_check_draft(subject, body, result):
         assert (draft, reason) == (result, "")
     else:
         assert draft is None and reason.startswith(result)
+
+
+@pytest.mark.parametrize("development, shown", [(True, True), (False, False)])
+def test_the_log_backend_shows_a_working_link_only_in_development(make_app, session, caplog, development, shown):
+    app = make_app(DEVELOPMENT=development, PUBLIC_URL="http://127.0.0.1:8000")
+    item = add_item(session)
+    session.add(OutboxMessage(to_addr=item.email, subject="s", body="b\n", submission_id=item.id, status_link=True))
+    session.commit()
+    caplog.set_level("INFO", logger="formhandler.mail")
+    with app.app_context():
+        assert send_pending(session) == (1, 0)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert bool(re.search(r"http://127\.0\.0\.1:8000/aanmelden/status/\?code=[A-Za-z0-9_-]{43}", logged)) is shown
+    assert ("code=[verborgen]" in logged) is not shown
+
+
+def test_paragraphs_flow_on_one_line_and_lists_and_links_keep_theirs():
+    text = "Goedendag,\n\nEen zin die\ndoorloopt.\nWat nu?\n1. Eerst\n   verder.\n- Lijst\nhttps://x.example/\n"
+    assert flow(text) == "Goedendag,\n\nEen zin die doorloopt. Wat nu?\n1. Eerst verder.\n- Lijst\nhttps://x.example/\n"
