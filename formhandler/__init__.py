@@ -13,7 +13,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import cli, config, db, web
     from .apply import views as apply
     from .change import views as change
-    from .review import accounts, admin, auth
+    from .review import accounts, admin, auth, step_views
+    from .status import logs as status_logs
+    from .status import views as status
 
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     config.load(app, test_config)
@@ -24,5 +26,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(change.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(step_views.bp)
+    app.register_blueprint(status.bp)
+    status_logs.init_app(app)
     cli.init_app(app)
     return app

@@ -74,6 +74,13 @@ def default_config(instance_path: str) -> dict[str, Any]:
         WTF_CSRF_TIME_LIMIT=3600,
         WTF_I18N_ENABLED=True,
         RETENTION_DAYS=90,
+        # The joining procedure (issue 17): links in mails, the applicant's status page, the agreement.
+        PUBLIC_URL="https://www.alliantienederlandrookvrij.nl",
+        STATUS_LINK_DAYS=30,
+        STATUS_RATE_LIMIT="10 per hour;3 per minute",
+        AGREEMENT_TEMPLATE="overeenkomst.txt",
+        AGREEMENT_ATTACHMENTS=[],
+        SIGNED_RETENTION_DAYS=730,
     )
 
 

@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("FORMHANDLER_DEVELOPMENT", "true")
     # One process, no timer: mail (written to this terminal) goes out with the request.
     os.environ.setdefault("FORMHANDLER_MAIL_SEND_INLINE", "true")
+    # Links in the mails (the status page, a partner's page) lead to this server, not to the live site.
+    os.environ.setdefault("FORMHANDLER_PUBLIC_URL", f"http://{args.host}:{args.port}")
     from formhandler import create_app
     from formhandler.db import require_newest_schema
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Dialect, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -161,3 +162,49 @@ class OutboxMessage(Base):
     submission_id: Mapped[int | None] = mapped_column(
         ForeignKey("submissions.id", ondelete="CASCADE"), nullable=True, index=True
     )
+    # The applicant's status link is added when the mail is sent: its token is minted then and
+    # stored only as a hash, so no usable link ever rests in the outbox.
+    status_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="OutboxAttachment.id", lazy="selectin"
+    )
+
+
+# --- the joining procedure: attachments, status links, signed agreements ----------------------
+
+
+class OutboxAttachment(Base):
+    """A file sent with an outbox mail, stored as it was made at the step: a re-send sends the same bytes."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(120))
+    mimetype: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StatusToken(Base):
+    """One status link sent to an applicant: only the sha256 of its random token is kept."""
+
+    __tablename__ = "status_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SignedAgreement(Base):
+    """A signed partner agreement the applicant uploaded: a checked PDF, or a re-encoded PNG or JPEG scan."""
+
+    __tablename__ = "signed_agreements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(10))  # pdf, png or jpeg
+    pages: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

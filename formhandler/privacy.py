@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 from typing import Any
@@ -10,7 +11,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from .clock import utcnow
-from .models import Event, Logo, OutboxMessage, Submission
+from .models import Event, Logo, OutboxAttachment, OutboxMessage, SignedAgreement, StatusToken, Submission
 from .states import CLOSING
 
 
@@ -22,6 +23,7 @@ class Removed:
     logos: int = 0
     events: int = 0
     mails: int = 0
+    agreements: int = 0
     published_slugs: list[str] = dataclasses.field(default_factory=list)
 
 
@@ -74,11 +76,19 @@ def remove(
         logos=session.scalar(select(func.count()).select_from(Logo).where(Logo.submission_id.in_(ids))) or 0,
         events=session.scalar(select(func.count()).select_from(Event).where(Event.submission_id.in_(ids))) or 0,
         mails=session.scalar(select(func.count()).select_from(OutboxMessage).where(mail_filter)) or 0,
+        agreements=session.scalar(
+            select(func.count()).select_from(SignedAgreement).where(SignedAgreement.submission_id.in_(ids))
+        )
+        or 0,
         published_slugs=sorted(item.published_slug for item in items if item.published_slug),
     )
     if dry_run:
         return count
     # Explicit deletes, children first: does not rely on the database honouring ON DELETE CASCADE.
+    mail_ids = select(OutboxMessage.id).where(mail_filter)
+    session.execute(delete(OutboxAttachment).where(OutboxAttachment.outbox_id.in_(mail_ids)))
+    session.execute(delete(StatusToken).where(StatusToken.submission_id.in_(ids)))
+    session.execute(delete(SignedAgreement).where(SignedAgreement.submission_id.in_(ids)))
     session.execute(delete(OutboxMessage).where(mail_filter))
     session.execute(delete(Event).where(Event.submission_id.in_(ids)))
     session.execute(delete(Logo).where(Logo.submission_id.in_(ids)))
@@ -120,10 +130,25 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
         "exported_at": utcnow().isoformat(),
         "submissions": [describe(item) for item in items],
         "mails": [
-            {column.name: _value(getattr(mail, column.key)) for column in OutboxMessage.__table__.columns}
+            {
+                **{column.name: _value(getattr(mail, column.key)) for column in OutboxMessage.__table__.columns},
+                "attachments": [_file(a.filename, a.mimetype, a.data) for a in mail.attachments],
+            }
             for mail in mails
         ],
+        "signed_agreements": [
+            {"submission_id": doc.submission_id, "uploaded_at": _value(doc.uploaded_at), "pages": doc.pages}
+            | _file(f"getekende-overeenkomst-{doc.submission_id}-{doc.id}.{doc.kind}", doc.kind, doc.data)
+            for doc in session.scalars(
+                select(SignedAgreement).where(SignedAgreement.submission_id.in_(ids)).order_by(SignedAgreement.id)
+            )
+        ],
     }
+
+
+def _file(name: str, kind: str, data: bytes) -> dict[str, Any]:
+    """A document in an export: listed by name, type and size, and included whole (base64)."""
+    return {"filename": name, "type": kind, "bytes": len(data), "base64": base64.b64encode(data).decode("ascii")}
 
 
 def erase_person(session: Session, email: str, *, dry_run: bool = False) -> Removed:

@@ -111,6 +111,8 @@ def _outbox_values(message: OutboxMessage, submission_id: int) -> dict[str, obje
         if getattr(message, column.key) is not None
     }
     values["submission_id"] = submission_id
+    # Rows of one multi-row INSERT need the same keys: the flag is False unless a mail set it.
+    values["status_link"] = bool(message.status_link)
     return values
 
 

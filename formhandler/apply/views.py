@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Any
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, session
 from flask.typing import ResponseReturnValue
 
 from partners.criteria import COMPANY_ACKNOWLEDGEMENT, CONDITIONAL, CRITERIA, CRITERIA_HASH
@@ -14,7 +14,7 @@ from partners.schema import CONTRIBUTIONS
 
 from ..forms.botcheck import started_token
 from ..forms.page import render_page
-from ..forms.receive import receive
+from ..forms.receive import REFERENCE_KEY, receive
 from ..web.csrf import csrf
 from ..web.limiter import limiter
 from .form import RegistrationForm
@@ -101,4 +101,4 @@ csrf.exempt(submit)
 @bp.get("/bedankt/")
 def thanks() -> ResponseReturnValue:
     """What happens after an application."""
-    return render_template("apply/thanks.html")
+    return render_template("apply/thanks.html", reference=session.get(REFERENCE_KEY))

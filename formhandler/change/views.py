@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, session
 from flask.typing import ResponseReturnValue
 
 from partners.records import load_records
@@ -13,7 +13,7 @@ from partners.schema import Record
 from ..clock import local_date, utcnow
 from ..forms.botcheck import started_token
 from ..forms.page import render_page
-from ..forms.receive import receive
+from ..forms.receive import REFERENCE_KEY, receive
 from ..web.csrf import csrf
 from ..web.limiter import limiter
 from .form import ChangeRequestForm
@@ -68,4 +68,4 @@ csrf.exempt(submit)
 @bp.get("/bedankt/")
 def thanks() -> ResponseReturnValue:
     """What happens after a change request."""
-    return render_template("change/thanks.html")
+    return render_template("change/thanks.html", reference=session.get(REFERENCE_KEY))

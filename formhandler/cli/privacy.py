@@ -7,19 +7,33 @@ import json
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.orm import Session
 
-from .. import privacy
+from .. import privacy, retention
+from ..clock import local_date, utcnow
+from ..models import Submission
+from ..queue import SYSTEM_ACTOR, add_note
 from .common import PERSONAL_DATA_WARNING, fail, open_session, parse_number
 from .queue import queue_cli
 
 privacy_cli = AppGroup("privacy", help="Inzage en verwijdering van persoonsgegevens (AVG).")
 
 
+def plural(number: int, one: str, many: str) -> str:
+    """'1 item', '3 items': the number with the right form of the word."""
+    return f"{number} {one if number == 1 else many}"
+
+
 def counts(removed: privacy.Removed) -> str:
     """'3 items, 2 logo's, …' in Dutch."""
-    return (
-        f"{removed.items} item(s), {removed.logos} logo('s), {removed.events} gebeurtenis(sen), "
-        f"{removed.mails} e-mail(s)"
+    return ", ".join(
+        (
+            plural(removed.items, "item", "items"),
+            plural(removed.logos, "logo", "logo’s"),
+            plural(removed.events, "gebeurtenis", "gebeurtenissen"),
+            plural(removed.mails, "e-mail", "e-mails"),
+            plural(removed.agreements, "getekende overeenkomst", "getekende overeenkomsten"),
+        )
     )
 
 
@@ -32,8 +46,31 @@ def purge_command(days: str | None, dry_run: bool) -> None:
     keep = parse_number(str(days if days is not None else current_app.config["RETENTION_DAYS"]), "Het aantal dagen")
     with open_session() as session:
         removed = privacy.remove(session, privacy.purge_candidates(session, keep), dry_run=dry_run)
+        agreements = purge_agreements(session, dry_run=dry_run)
     verb = "Zou verwijderen" if dry_run else "Verwijderd"
     click.echo(f"{verb} (afgesloten items ouder dan {keep} dagen): {counts(removed)}.")
+    days = current_app.config["SIGNED_RETENTION_DAYS"]
+    click.echo(
+        f"{verb} (getekende overeenkomsten van partnerschappen die meer dan {days} dagen geleden eindigden): "
+        f"{plural(agreements, 'getekende overeenkomst', 'getekende overeenkomsten')}."
+    )
+
+
+def purge_agreements(session: Session, *, dry_run: bool) -> int:
+    """Delete the signed agreements past their retention, noting it in each item's history; how many."""
+    days = int(current_app.config["SIGNED_RETENTION_DAYS"])
+    expired = retention.expired_agreements(session, current_app.config["CONTENT_DIR"], days, local_date(utcnow()))
+    if dry_run:
+        return len(expired)
+    for document in expired:
+        item = session.get(Submission, document.submission_id)
+        if item is not None:
+            add_note(
+                item, SYSTEM_ACTOR, f"Getekende overeenkomst verwijderd, {days} dagen na het einde van het partnerschap"
+            )
+        session.delete(document)
+    session.commit()
+    return len(expired)
 
 
 privacy_cli.add_command(purge_command)
@@ -54,9 +91,18 @@ def privacy_export(email: str) -> None:
 @privacy_cli.command("erase")
 @click.argument("email")
 @click.option("--yes", is_flag=True, help="Niet om bevestiging vragen.")
-def privacy_erase(email: str, yes: bool) -> None:
+@click.option(
+    "--force", is_flag=True, help="Ook verwijderen bij een (recente) partner, van wie de overeenkomst bewaard blijft."
+)
+def privacy_erase(email: str, yes: bool, force: bool) -> None:
     """Verwijder alles wat over één e-mailadres is opgeslagen."""
     with open_session() as session:
+        reasons = kept_because(session, email)
+        if reasons and not force:
+            fail(
+                "Er is niets verwijderd. " + " ".join(reasons) + " Moet het toch weg (bijvoorbeeld omdat de "
+                "overeenkomst is beëindigd en vernietigd mag worden)? Gebruik dan --force."
+            )
         found = privacy.erase_person(session, email, dry_run=True)
         if not found.items and not found.mails:
             click.echo(f"Over {email} is niets opgeslagen; er is niets verwijderd.")
@@ -70,3 +116,12 @@ def privacy_erase(email: str, yes: bool) -> None:
     click.echo(f"Verwijderd: {counts(removed)}.")
     for slug in removed.published_slugs:
         click.echo(f"Het openbare record content/partners/{slug}.md blijft staan; het bevat geen persoonsgegevens.")
+
+
+def kept_because(session: Session, email: str) -> list[str]:
+    """Why this address's data must stay: one Dutch sentence per item that is (or recently was) a partner."""
+    days = int(current_app.config["SIGNED_RETENTION_DAYS"])
+    today = local_date(utcnow())
+    content_dir = current_app.config["CONTENT_DIR"]
+    reasons = [retention.why_kept(session, item, content_dir, days, today) for item in privacy.items_of(session, email)]
+    return [reason for reason in reasons if reason]

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 from flask import current_app
@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 from partners.export import neutralise_cell
 
 from .. import privacy, publishing, queue
+from ..agreement.template import AgreementError
 from ..models import Submission
 from ..publishing.announcement import announcement
-from ..review.steps import move
+from ..review.steps import publish_step, take_step
 from ..states import STATES, TransitionError
 from .common import PERSONAL_DATA_WARNING, default_actor, fail, load_item, open_session
+from .messages import MESSAGE_FILE_HELP, expected_slug, mail_report, step_message
 
 queue_cli = AppGroup("queue", help="De wachtrij met aanmeldingen.")
 EXPORT_COLUMNS = [c.name for c in Submission.__table__.columns if c.name != "fingerprint"] + ["logo"]
@@ -76,7 +78,7 @@ def queue_list(state: str | None, as_json: bool) -> None:
             f"{row['id']:>5}  {row['state']:<18}  {row['created_at'][:10]:<10}  "
             f"{row['organisation_type']:<28}  {row['organisation_name']}"
         )
-    click.echo(f"{len(rows)} item(s).")
+    click.echo(f"{len(rows)} {'item' if len(rows) == 1 else 'items'}.")
 
 
 @queue_cli.command("show")
@@ -107,34 +109,56 @@ def queue_show(item_id: str, as_json: bool) -> None:
 @click.argument("state")
 @click.option("--note", default="", help="Toelichting bij de wijziging.")
 @click.option("--actor", default=None, help="Wie de wijziging doet (standaard: uw gebruikersnaam).")
-def queue_set(item_id: str, state: str, note: str, actor: str | None) -> None:
-    """Zet een item op een nieuwe status, volgens de procedure."""
+@click.option("--mail/--no-mail", "send_mail", default=True, help="Het bericht aan de aanvrager versturen (standaard).")
+@click.option("--message-file", type=click.File("r", encoding="utf-8"), default=None, help=MESSAGE_FILE_HELP)
+def queue_set(
+    item_id: str, state: str, note: str, actor: str | None, send_mail: bool, message_file: TextIO | None
+) -> None:
+    """Zet een item op een nieuwe status, volgens de procedure, met het bericht aan de aanvrager."""
     with open_session() as session:
         item = load_item(session, item_id)
+        draft = step_message(item, state, send_mail, message_file)
         try:
-            move(item, state, actor or default_actor(), note, content_dir=current_app.config["CONTENT_DIR"])
-        except TransitionError as exc:
+            message = take_step(
+                session,
+                item,
+                state,
+                actor or default_actor(),
+                note,
+                draft,
+                content_dir=current_app.config["CONTENT_DIR"],
+            )
+        except (TransitionError, AgreementError) as exc:
             session.rollback()
             hint = " Gebruik: flask --app formhandler queue publish ID." if state == "gepubliceerd" else ""
             fail(f"{exc}{hint}")
         session.commit()
-        click.echo(f"Item {item.id} heeft nu de status '{STATES[state]}'.")
+        click.echo(f"Item {item.id} heeft nu de status '{STATES[state]}'.{mail_report(message)}")
 
 
 @queue_cli.command("publish")
 @click.argument("item_id")
 @click.option("--content", "content", default=None, help="De contentmap van de site (standaard: CONTENT_DIR).")
 @click.option("--actor", default=None, help="Wie publiceert (standaard: uw gebruikersnaam).")
-def queue_publish(item_id: str, content: str | None, actor: str | None) -> None:
+@click.option("--mail/--no-mail", "send_mail", default=True, help="Het welkomstbericht versturen (standaard).")
+@click.option("--message-file", type=click.File("r", encoding="utf-8"), default=None, help=MESSAGE_FILE_HELP)
+def queue_publish(
+    item_id: str, content: str | None, actor: str | None, send_mail: bool, message_file: TextIO | None
+) -> None:
     """Schrijf het partnerrecord en logo van een getekend item, of verwerk een goedgekeurde wijziging."""
     content_dir = Path(content or current_app.config["CONTENT_DIR"])
     with open_session() as session:
         item = load_item(session, item_id)
+        slug = expected_slug(item, content_dir)
+        draft = step_message(item, "gepubliceerd", send_mail, message_file, slug)
         try:
-            publication = publishing.publish(session, item, content_dir, actor or default_actor())
+            publication = publish_step(
+                session, item, actor or default_actor(), draft, content_dir=content_dir, slug=slug
+            )
         except publishing.PublishError as exc:
             fail(f"Item {item.id} is niet gepubliceerd. {exc}")
-        click.echo(f"Item {item.id} ({item.organisation_name}) is gepubliceerd. Geschreven:")
+        sent = " Het bericht aan de aanvrager staat in de uitgaande post." if draft else ""
+        click.echo(f"Item {item.id} ({item.organisation_name}) is gepubliceerd.{sent} Geschreven:")
     record = publication.record_path(content_dir)
     for path in (publication.logo_path(content_dir), record):
         if path is not None:

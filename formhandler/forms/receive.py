@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import redirect, url_for
+from flask import redirect, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 
@@ -18,6 +18,7 @@ from .botcheck import bot_reason
 from .page import CSRF_MESSAGE, UNAVAILABLE_MESSAGE
 
 logger = logging.getLogger(__name__)
+REFERENCE_KEY = "reference"
 #: Renders the form page again: (form, status=200, notice="").
 Renderer = Callable[..., ResponseReturnValue]
 
@@ -54,4 +55,7 @@ def receive(
         return redirect(url_for(thanks), code=303) if reason else render(form, status=503, notice=UNAVAILABLE_MESSAGE)
     if created:
         outbox.send_now(item_id)
+    if not reason:
+        # The thanks page shows this number from the session, so its URL tells nobody anything.
+        session[REFERENCE_KEY] = item_id
     return redirect(url_for(thanks), code=303)

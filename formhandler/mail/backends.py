@@ -13,6 +13,7 @@ from email.utils import format_datetime, parseaddr
 from typing import Any
 
 from ..models import OutboxMessage
+from ..tokens import redact
 from .texts import one_line
 
 # One logger for all of the outbox: "formhandler.mail", where development mail is written.
@@ -39,15 +40,18 @@ def message_id(row: OutboxMessage, config: Config) -> str:
     return f"<outbox.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
 
 
-def to_email(row: OutboxMessage, config: Config) -> EmailMessage:
-    """A UTF-8 EmailMessage for an outbox row."""
+def to_email(row: OutboxMessage, config: Config, footer: str = "") -> EmailMessage:
+    """A UTF-8 EmailMessage for an outbox row, with the footer made at sending and the row's attachments."""
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = row.to_addr
     message["Subject"] = one_line(row.subject)
     message["Date"] = format_datetime(row.created_at.astimezone(dt.UTC))
     message["Message-ID"] = message_id(row, config)
-    message.set_content(row.body, charset="utf-8")
+    message.set_content(row.body + footer, charset="utf-8")
+    for attachment in row.attachments:
+        maintype, _, subtype = attachment.mimetype.partition("/")
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
 
 
@@ -57,13 +61,16 @@ class LogBackend:
     def __init__(self, config: Config) -> None:
         self.config = config
 
-    def send(self, row: OutboxMessage) -> None:
-        """Write the mail's headers and body to the log."""
-        message = to_email(row, self.config)
+    def send(self, row: OutboxMessage, footer: str = "") -> None:
+        """Write the mail's headers, body and attachment names to the log."""
+        message = to_email(row, self.config, footer)
         headers = "".join(
             f"{name}: {value}\n" for name, value in message.items() if name in ("From", "To", "Subject", "Message-ID")
         )
-        logger.info("Mail (ontwikkelmodus, niet verstuurd):\n%s\n%s", headers, row.body)
+        # A status link opens an applicant's page: only a development log may show one that works.
+        body = row.body + (footer if self.config["DEVELOPMENT"] else redact(footer))
+        files = "".join(f"\nBijlage: {a.filename} ({len(a.data)} bytes)" for a in row.attachments)
+        logger.info("Mail (ontwikkelmodus, niet verstuurd):\n%s\n%s%s", headers, body, files)
 
     def close(self) -> None:
         """Nothing to close."""
@@ -88,13 +95,13 @@ class SmtpBackend:
             raise Unreachable(scrub(exc)) from exc
         return smtp
 
-    def send(self, row: OutboxMessage) -> None:
+    def send(self, row: OutboxMessage, footer: str = "") -> None:
         """Send one message over the run's connection."""
         if self.smtp is None:
             self.smtp = self._connect()
         sender = parseaddr(self.config["MAIL_FROM"])[1]
         try:
-            self.smtp.send_message(to_email(row, self.config), from_addr=sender, to_addrs=[row.to_addr])
+            self.smtp.send_message(to_email(row, self.config, footer), from_addr=sender, to_addrs=[row.to_addr])
         except smtplib.SMTPServerDisconnected as exc:
             self.smtp = None  # the connection is gone; a later run reconnects
             raise Unreachable(scrub(exc)) from exc

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..clock import utcnow
 from ..models import OutboxMessage
 from .backends import BACKENDS, Unreachable, logger, scrub
+from .messages import status_footer
 
 BACKOFF_CAP = dt.timedelta(hours=1)
 # A claimed row is left alone by other drainers this long; beyond it a crashed drainer's row is retried.
@@ -90,7 +91,7 @@ def send_pending(
             error = down
             if error is None:
                 try:
-                    backend.send(row)
+                    backend.send(row, status_footer(session, row, config))
                 except Unreachable as exc:
                     error = down = str(exc)  # defer the rest of this run without waiting again
                 except Exception as exc:  # refused recipient, bad data or setting: this message only

@@ -23,6 +23,7 @@ def build_mails(item: Any) -> list[OutboxMessage]:
                 to_addr=item.email,
                 subject=f"Bevestiging van uw wijziging voor {name}"[:200],
                 body=_change_confirmation(name, item.id),
+                status_link=True,
             ),
             OutboxMessage(
                 to_addr=current_app.config["NOTIFY_TO"],
@@ -35,6 +36,7 @@ def build_mails(item: Any) -> list[OutboxMessage]:
             to_addr=item.email,
             subject="Bevestiging van uw aanmelding bij Alliantie Nederland Rookvrij!",
             body=_confirmation(name, item.id),
+            status_link=True,
         ),
         OutboxMessage(
             to_addr=current_app.config["NOTIFY_TO"],
@@ -79,7 +81,7 @@ Organisatie: {name}
 Soort: {kind}
 Plaats: {one_line(item.city) or "niet ingevuld"}
 
-Bekijk en behandel de aanmelding in het beheer: /beheer/{item.id}
+Bekijk en behandel de aanmelding in het beheer: {_admin_link(item.id)}
 """
 
 
@@ -113,8 +115,13 @@ def _change_notice(item: Any, name: str) -> str:
 Partner: {name}
 Gevraagd: {asked}
 
-Bekijk en behandel het verzoek in het beheer: /beheer/{item.id}
+Bekijk en behandel het verzoek in het beheer: {_admin_link(item.id)}
 """
+
+
+def _admin_link(item_id: int) -> str:
+    """The item in the admin, as an absolute link under PUBLIC_URL."""
+    return f"{str(current_app.config['PUBLIC_URL']).rstrip('/')}/beheer/{item_id}"
 
 
 def one_line(text: str | None) -> str:

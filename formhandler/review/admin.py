@@ -1,4 +1,7 @@
-"""The admin at /beheer/: the queue with filters, one item's detail, state changes, notes, logo and publishing."""
+"""The admin at /beheer/: the queue with filters, one item's detail, notes, logo and the publication preview.
+
+State changes and publishing go through a step page of their own (step_views.py), which confirms them.
+"""
 
 from __future__ import annotations
 
@@ -19,10 +22,10 @@ from ..kinds import CHANGE, KINDS
 from ..models import Submission
 from ..publishing import change
 from ..publishing.publication import Publication
-from ..states import READY_TO_PUBLISH, STATES, TransitionError, allowed_targets
+from ..states import READY_TO_PUBLISH, STATES, allowed_targets
 from ..web.headers import no_index
 from .auth import login_required
-from .steps import move
+from .procedure import procedure_view
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 bp.after_request(no_index)
@@ -96,7 +99,7 @@ def detail(item_id: int) -> ResponseReturnValue:
     """Everything about one item: fields, criteria, suspect reasons, history and actions."""
     item = _item_or_404(item_id)
     criteria = [(slug, CRITERIA.get(slug, "(onbekend criterium)")) for slug in item.criteria or ()]
-    targets = [t for t in allowed_targets(item.state, item.kind) if t != "gepubliceerd"]
+    targets = allowed_targets(item.state, item.kind)
     return render_template(
         "admin/detail.html",
         item=item,
@@ -105,6 +108,7 @@ def detail(item_id: int) -> ResponseReturnValue:
         hash_changed=item.criteria_hash != CRITERIA_HASH,
         company_text=COMPANY_ACKNOWLEDGEMENT,
         **(change_view(item) if item.kind == CHANGE else {}),
+        **procedure_view(get_session(), item),
     )
 
 
@@ -131,26 +135,6 @@ def _note() -> str | None:
         flash(f"De notitie is te lang: hoogstens {NOTE_MAX} tekens. Er is niets gewijzigd.", "error")
         return None
     return note
-
-
-@bp.route("/<int:item_id>/status", methods=("POST",))
-@login_required
-def change_status(item_id: int) -> ResponseReturnValue:
-    """Move the item to the chosen state, recording the reviewer and the note."""
-    item = _item_or_404(item_id)
-    note = _note()
-    if note is not None:
-        target = request.form.get("target", "")
-        db = get_session()
-        try:
-            move(item, target, g.reviewer, note, content_dir=current_app.config["CONTENT_DIR"])
-        except TransitionError as exc:
-            db.rollback()
-            flash(f"De status is niet gewijzigd. {exc}", "error")
-        else:
-            db.commit()
-            flash(f"De status is nu '{STATES[target]}'.", "success")
-    return redirect(url_for("admin.detail", item_id=item_id), code=303)
 
 
 @bp.route("/<int:item_id>/notitie", methods=("POST",))
@@ -224,30 +208,3 @@ def publication_download(item_id: int, part: str) -> ResponseReturnValue:
         abort(404)
     mimetype = MIME_TYPES.get(result.logo_filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
     return _file_response(result.logo_bytes, mimetype, result.logo_filename.rsplit("/", 1)[-1], "attachment")
-
-
-@bp.route("/<int:item_id>/publiceren", methods=("POST",))
-@login_required
-def publish(item_id: int) -> ResponseReturnValue:
-    """Write the partner record and logo into the content folder and mark the item published."""
-    item = _item_or_404(item_id)
-    ready = READY_TO_PUBLISH.get(item.kind, "getekend")
-    if item.state != ready:
-        flash(f"Alleen een item met de status '{STATES[ready]}' kan worden gepubliceerd.", "error")
-        return redirect(url_for("admin.detail", item_id=item_id), code=303)
-    db = get_session()
-    try:
-        publishing.publish(db, item, current_app.config["CONTENT_DIR"], g.reviewer)
-        db.commit()
-    except Exception as exc:  # its messages are Dutch by contract; nothing half-done stays in the session
-        db.rollback()
-        logger.warning("publish failed for item %s: %s", item_id, type(exc).__name__)
-        flash(f"Publiceren is niet gelukt. {exc}", "error")
-    else:
-        flash(
-            "De wijziging staat in het partnerrecord (en het logo is vervangen). Vergeet niet te committen."
-            if item.kind == CHANGE
-            else "Het partnerrecord en het logo zijn geschreven. Vergeet niet ze te committen.",
-            "success",
-        )
-    return redirect(url_for("admin.detail", item_id=item_id), code=303)

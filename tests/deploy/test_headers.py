@@ -42,7 +42,8 @@ def test_every_route_in_the_url_map(app, admin_client, session):
             response = client.open(url, method=method)  # a POST without CSRF token: the 400 page
             csp = (
                 LOGO_CSP
-                if rule.endpoint in ("admin.logo", "admin.publication_download") and client is admin_client
+                if rule.endpoint in ("admin.logo", "admin.publication_download", "steps.agreement_preview")
+                and client is admin_client
                 else CSP
             )
             assert_security_headers(response, f"{method} {url} -> {response.status_code}", csp)

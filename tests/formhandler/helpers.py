@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -296,3 +297,17 @@ def concrete(rule: object) -> str:
     url = str(rule)
     url = re.sub(r"<int:[^>]+>", "1", url)
     return re.sub(r"<any\(([a-z]+)[^>]*\):[^>]+>", r"\1", url)
+
+
+def step(client: FlaskClient, item_id: int, target: str, **data: str) -> TestResponse:
+    """Confirm a step on its own page as a reviewer does: the page's token and message, then `data` on top."""
+    page = client.get(f"/beheer/{item_id}/stap/{target}")
+    # A step the procedure refuses redirects to the detail page: post with that page's token.
+    html = (client.get(f"/beheer/{item_id}") if page.status_code == 303 else page).get_data(as_text=True)
+    form = {"csrf_token": csrf_from(html), "send": "ja", "note": ""}
+    subject = re.search(r'id="subject" name="subject" type="text" value="([^"]*)"', html)
+    body = re.search(r'<textarea id="body" name="body"[^>]*>(.*?)</textarea>', html, re.DOTALL)
+    if subject and body:
+        form.update(subject=unescape(subject.group(1)), body=unescape(body.group(1)))
+    form.update(data)
+    return client.post(f"/beheer/{item_id}/stap/{target}", data=form)

@@ -20,7 +20,7 @@ from tests.conftest import ROOT, run_pelican
 from tests.formhandler.helpers import THANKS, add_item, form_tokens, post, rows, valid_form
 from tests.hostile_corpus import FORBIDDEN, HOSTILE
 
-HOSTILE_FILES = sorted(p.name for p in HOSTILE.iterdir())
+HOSTILE_FILES = sorted(p.name for p in HOSTILE.iterdir() if p.is_file())
 
 
 def files_under(folder: Path) -> set[str]:

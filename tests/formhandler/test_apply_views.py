@@ -103,6 +103,13 @@ def test_thanks_page_says_what_happens_next(client):
     assert "Het Alliantiebureau neemt contact met u op." in html
 
 
+def test_thanks_page_shows_the_number_to_the_sender_only(app, client):
+    response = post(client)
+    assert response.headers["Location"].endswith(THANKS)  # the same address for everyone: nothing to guess
+    assert "Uw aanmelding heeft nummer <strong>1</strong>." in client.get(THANKS).get_data(as_text=True)
+    assert "heeft nummer" not in app.test_client().get(THANKS).get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "changes, anchor, message",
     [

@@ -165,3 +165,9 @@ def test_queue_export_shows_the_requested_change(app, client, runner):
     [cells] = list(csv.DictReader(lines[start:]))
     assert cells["kind"] == "wijziging" and cells["target_slug"] == "stichting-oude-naam"
     assert cells["requested"] == '{"Title": "Stichting Nieuwe Naam"}'
+
+
+def test_change_thanks_page_shows_the_number_to_the_sender_only(app, client, partners_on_disk):
+    assert post_change(client).headers["Location"].endswith(CHANGE_THANKS)
+    assert "Uw verzoek heeft nummer <strong>1</strong>." in client.get(CHANGE_THANKS).get_data(as_text=True)
+    assert "heeft nummer" not in app.test_client().get(CHANGE_THANKS).get_data(as_text=True)

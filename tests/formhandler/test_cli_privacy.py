@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 
@@ -10,7 +11,8 @@ from sqlalchemy import func, select
 
 from formhandler import queue
 from formhandler.clock import utcnow
-from formhandler.models import Event, Logo, OutboxMessage, Submission
+from formhandler.models import Event, Logo, OutboxAttachment, OutboxMessage, SignedAgreement, Submission
+from partners.render import render_record
 from tests.formhandler.helpers import add_item
 
 pytestmark = pytest.mark.both_databases
@@ -70,10 +72,10 @@ def remaining(session) -> list[str]:
 
 def test_purge_deletes_only_old_closed_items_with_everything_attached(runner, session, aged_queue):
     dry = invoke(runner, "queue", "purge", "--dry-run")
-    assert "Zou verwijderen" in dry.stdout and "3 item(s), 3 logo('s)" in dry.stdout
+    assert "Zou verwijderen" in dry.stdout and "3 items, 3 logo’s" in dry.stdout
     assert len(remaining(session)) == 6
     result = invoke(runner, "queue", "purge")
-    assert result.exit_code == 0 and "Verwijderd" in result.stdout and "3 e-mail(s)" in result.stdout
+    assert result.exit_code == 0 and "Verwijderd" in result.stdout and "3 e-mails" in result.stdout
     assert remaining(session) == ["oud-getekend", "oud-nieuw", "recent-afgewezen"]
     assert count(session, Logo) == 3 and count(session, OutboxMessage) == 3
     assert count(session, Event) == session.scalar(
@@ -128,11 +130,15 @@ def test_privacy_export_holds_everything_about_one_address(runner, person):
 
 def test_privacy_erase_asks_first_then_removes_everything(runner, session, person):
     ids = [item.id for item in person[:2]]
-    declined = invoke(runner, "privacy", "erase", "piet@example.org", input="nee\n")
+    # One of the two items is a current partner: its agreement is kept, so erasing needs --force.
+    refused = invoke(runner, "privacy", "erase", "piet@example.org", "--yes")
+    assert refused.exit_code == 1 and "Er is niets verwijderd." in refused.stderr
+    assert "is partner (partners/tweede-stichting.md)" in refused.stderr and "--force" in refused.stderr
+    declined = invoke(runner, "privacy", "erase", "piet@example.org", "--force", input="nee\n")
     assert declined.exit_code == 1 and "er is niets verwijderd" in declined.stderr
     assert len(remaining(session)) == 3
-    result = invoke(runner, "privacy", "erase", "PIET@example.org", input="ja\n")
-    assert result.exit_code == 0 and "2 item(s)" in result.stdout and "2 e-mail(s)" in result.stdout
+    result = invoke(runner, "privacy", "erase", "PIET@example.org", "--force", input="ja\n")
+    assert result.exit_code == 0 and "2 items" in result.stdout and "2 e-mails" in result.stdout
     assert "content/partners/tweede-stichting.md blijft staan" in result.stdout
     assert remaining(session) == ["Andere Stichting"]
     assert [m.to_addr for m in session.scalars(select(OutboxMessage))] == ["p_et@example.org"]
@@ -140,3 +146,77 @@ def test_privacy_erase_asks_first_then_removes_everything(runner, session, perso
     session.rollback()
     nothing = invoke(runner, "privacy", "erase", "piet@example.org", "--yes")
     assert nothing.exit_code == 0 and "niets opgeslagen" in nothing.stdout
+
+
+# --- signed agreements: kept while the partnership lasts and SIGNED_RETENTION_DAYS after ------------------
+
+
+def partner_with_agreement(session, slug: str, email: str):
+    """A published application with a signed agreement and a mail with an attachment."""
+    item = add_item(session, "getekend", organisation_name=slug.title(), email=email)
+    queue.change_state(item, "gepubliceerd", "tester", publishing=True)
+    item.published_slug = slug
+    session.add(SignedAgreement(submission_id=item.id, kind="pdf", pages=1, sha256="0" * 64, data=b"%PDF-getekend"))
+    session.add(
+        OutboxMessage(
+            to_addr=email,
+            subject="De partnerovereenkomst",
+            body="Zie bijlage",
+            submission_id=item.id,
+            attachments=[
+                OutboxAttachment(filename="partnerovereenkomst.pdf", mimetype="application/pdf", data=b"%PDF")
+            ],
+        )
+    )
+    session.commit()
+    return item
+
+
+def write_until(content_dir, slug: str, until: dt.date | None) -> None:
+    fields = {"Title": slug.title(), "Slug": slug, "Type": "overheid", "Since": "2020-01-01"}
+    if until is not None:
+        fields["Until"] = until.isoformat()
+    (content_dir / "partners" / f"{slug}.md").write_text(render_record(fields, "Tekst."), encoding="utf-8")
+
+
+def test_purge_deletes_signed_agreements_only_after_the_partnership_and_its_retention(runner, session, content_dir):
+    today = dt.date.today()
+    for slug, until in (
+        ("lopend", None),
+        ("net-gestopt", today - dt.timedelta(days=100)),
+        ("lang-weg", today - dt.timedelta(days=800)),
+    ):
+        write_until(content_dir, slug, until)
+        partner_with_agreement(session, slug, f"{slug}@example.org")
+    dry = invoke(runner, "privacy", "purge", "--dry-run")
+    assert (
+        "Zou verwijderen (getekende overeenkomsten van partnerschappen die meer dan 730 dagen geleden "
+        "eindigden): 1 getekende overeenkomst." in dry.stdout
+    )
+    assert count(session, SignedAgreement) == 3
+    assert invoke(runner, "privacy", "purge").exit_code == 0
+    session.expire_all()
+    kept = session.scalars(
+        select(Submission.published_slug).join(SignedAgreement, SignedAgreement.submission_id == Submission.id)
+    ).all()
+    assert sorted(kept) == ["lopend", "net-gestopt"]
+    gone = session.scalar(select(Submission).where(Submission.published_slug == "lang-weg"))
+    assert "Getekende overeenkomst verwijderd, 730 dagen na het einde van het partnerschap" in gone.events[-1].note
+    session.rollback()
+
+
+def test_export_lists_and_includes_the_documents(runner, session, content_dir):
+    partner_with_agreement(session, "lopend", "lopend@example.org")
+    data = json.loads(invoke(runner, "privacy", "export", "lopend@example.org").stdout)
+    (signed,) = data["signed_agreements"]
+    assert signed["type"] == "pdf" and base64.b64decode(signed["base64"]) == b"%PDF-getekend"
+    (attachment,) = data["mails"][-1]["attachments"]
+    assert attachment["filename"] == "partnerovereenkomst.pdf" and attachment["bytes"] == 4
+
+
+def test_erase_of_a_former_partner_after_the_retention_needs_no_force(runner, session, content_dir):
+    write_until(content_dir, "lang-weg", dt.date.today() - dt.timedelta(days=800))
+    partner_with_agreement(session, "lang-weg", "weg@example.org")
+    result = invoke(runner, "privacy", "erase", "weg@example.org", "--yes")
+    assert result.exit_code == 0 and "1 item" in result.stdout and "1 getekende overeenkomst" in result.stdout
+    assert count(session, SignedAgreement) == 0 and count(session, OutboxAttachment) == 0

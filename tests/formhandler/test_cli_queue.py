@@ -41,7 +41,7 @@ def test_list_json_filters_by_state(runner, session):
     ]
     assert CONTACT["email"] not in json.dumps(everything)
     text = invoke(runner, "queue", "list").stdout
-    assert "Getekende Stichting" in text and "2 item(s)." in text
+    assert "Getekende Stichting" in text and "2 items." in text
 
 
 def test_list_refuses_an_unknown_state(runner):
@@ -83,9 +83,16 @@ def test_set_records_actor_and_note(runner, session):
     assert invoke(runner, "queue", "set", item.id, "afgewezen", "--actor", "bureau-piet").exit_code == 0
     session.expire_all()
     events = queue.get(session, item.id).events
+    # Each step also notes the message that went to the applicant.
     assert [(e.actor, e.to_state, e.note) for e in events[1:]] == [
         (getpass.getuser(), "in_behandeling", "Gebeld"),
+        (getpass.getuser(), "in_behandeling", "Bericht aan de aanvrager: ‘Uw aanmelding is in behandeling (nummer 1)’"),
         ("bureau-piet", "afgewezen", ""),
+        (
+            "bureau-piet",
+            "afgewezen",
+            "Bericht aan de aanvrager: ‘Uw aanmelding bij Alliantie Nederland Rookvrij! (nummer 1)’",
+        ),
     ]
 
 

@@ -56,3 +56,33 @@ def test_upgrade_twice_is_harmless(empty_db_url):
     current, head = schema_status(engine)
     assert current == head
     engine.dispose()
+
+
+def test_0003_keeps_waiting_mail_and_adds_the_procedures_tables(empty_db_url):
+    engine = make_engine(empty_db_url)
+    upgrade(engine, "0002")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO outbox (created_at, to_addr, subject, body, attempts, next_attempt_at, last_error) "
+                "VALUES (:now, 'jan@example.org', 'Bevestiging', 'Tekst', 0, :now, '')"
+            ),
+            {"now": "2025-01-01 00:00:00+00:00"},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT to_addr, subject, status_link, sent_at FROM outbox")).one()
+        tables = {
+            name
+            for (name,) in connection.execute(
+                text(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                    if engine.dialect.name == "postgresql"
+                    else "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            )
+        }
+    # A mail that waited before the upgrade still waits, without a status link of its own.
+    assert tuple(row) == ("jan@example.org", "Bevestiging", False, None)
+    assert {"status_tokens", "signed_agreements", "outbox_attachments"} <= tables
+    engine.dispose()

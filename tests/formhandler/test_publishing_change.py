@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from formhandler import queue
 from formhandler.publishing import PublishError, change
 from tests.conftest import run_pelican
-from tests.formhandler.helpers import CHANGE_KINDS, PARTNER_SVG, db_session, post_change, post_form
+from tests.formhandler.helpers import CHANGE_KINDS, PARTNER_SVG, db_session, post_change, step
 
 RECORD = "partners/stichting-oude-naam.md"
 OLD_LOGO = "logos/stichting-oude-naam.svg"
@@ -23,7 +23,7 @@ def request_and_approve(client, admin_client, fields) -> int:
     assert post_change(client, **fields).status_code == 303
     item_id = 1
     for target in ("in_behandeling", "goedgekeurd"):
-        response = post_form(admin_client, f"/beheer/{item_id}", f"/beheer/{item_id}/status", {"target": target})
+        response = step(admin_client, item_id, target)
         assert response.status_code == 303
     return item_id
 
@@ -43,7 +43,7 @@ def test_each_change_reaches_the_built_site(app, client, admin_client, content_d
     detail = admin_client.get(f"/beheer/{item_id}").get_data(as_text=True)
     assert '<th scope="col">Nu</th><th scope="col">Gevraagd</th>' in detail
     assert "+++ gevraagd/stichting-oude-naam.md" in detail  # the record diff
-    response = post_form(admin_client, f"/beheer/{item_id}/publicatie", f"/beheer/{item_id}/publiceren", {})
+    response = step(admin_client, item_id, "gepubliceerd")
     assert response.status_code == 303 and state_of(app, item_id) == "gepubliceerd"
 
     record = (content_dir / RECORD).read_text(encoding="utf-8")
@@ -90,7 +90,7 @@ def test_a_record_edited_after_approval_is_not_overwritten(app, client, admin_cl
 
     # The way out: back to review, approve the record as it is now, publish; the editor's text stays.
     for target in ("in_behandeling", "goedgekeurd"):
-        post_form(admin_client, f"/beheer/{item_id}", f"/beheer/{item_id}/status", {"target": target})
+        step(admin_client, item_id, target)
     result = runner.invoke(args=["queue", "publish", str(item_id)])
     assert result.exit_code == 0, result.output
     assert "Een redacteur schreef dit erbij." in path.read_text(encoding="utf-8")
@@ -133,8 +133,9 @@ def test_cli_walks_a_change_and_announce_lists_departures_apart(app, client, run
 
 def test_approving_needs_the_record_on_disk(app, client, admin_client, content_dir):
     assert post_change(client).status_code == 303
-    post_form(admin_client, "/beheer/1", "/beheer/1/status", {"target": "in_behandeling"})
+    step(admin_client, 1, "in_behandeling")
     (content_dir / RECORD).unlink()
-    response = post_form(admin_client, "/beheer/1", "/beheer/1/status", {"target": "goedgekeurd"})
-    assert response.status_code == 303 and state_of(app, 1) == "in_behandeling"
-    assert "bestaat niet (meer)" in admin_client.get("/beheer/1").get_data(as_text=True)
+    response = step(admin_client, 1, "goedgekeurd")
+    assert response.status_code == 200 and state_of(app, 1) == "in_behandeling"
+    assert "Er is niets gewijzigd. Het partnerrecord" in response.get_data(as_text=True)
+    assert "bestaat niet (meer)" in response.get_data(as_text=True)
