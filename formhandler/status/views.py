@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import tokens
-from ..agreement.signed import MAX_BYTES, MAX_PAGES, SignedError, check_signed
+from ..agreement.signed import MAX_PAGES, SignedError, check_signed
 from ..clock import local_date
 from ..db import get_session
 from ..kinds import APPLICATION
@@ -120,16 +120,6 @@ def _protect() -> bool:
 TOO_LARGE = (
     "Dit bestand kunnen wij niet aannemen: het is groter dan 2 MB. Maak de scan kleiner of sla de PDF kleiner op."
 )
-
-
-@bp.url_value_preprocessor
-def allow_a_whole_scan(endpoint: str | None, values: dict | None) -> None:
-    """Let the upload's multipart parser hold a scan: werkzeug's MAX_FORM_MEMORY_SIZE also trips on binary files."""
-    # Werkzeug 3.1 buffers a file part between boundary checks against max_form_memory_size (64 kB
-    # here), so a binary scan of a few hundred kB can be refused as too large. This runs before every
-    # before_request hook (the first of which reads the form); MAX_CONTENT_LENGTH still bounds the body.
-    if endpoint == "status.upload_signed":
-        request.max_form_memory_size = MAX_BYTES + 64 * 1024
 
 
 @bp.errorhandler(RequestEntityTooLarge)
