@@ -23,6 +23,7 @@ from formhandler.mail import outbox
 from formhandler.mail.texts import build_mails
 from formhandler.models import Submission
 from formhandler.review.accounts import create_user
+from formhandler.review.steps import move
 from formhandler.states import FORWARD
 from partners.criteria import CRITERIA, CRITERIA_HASH
 from partners.logos import Logo as CheckedLogo
@@ -224,6 +225,31 @@ def write_partners(content_dir: Path) -> None:
         render_record(PARTNER, PARTNER_BODY), encoding="utf-8"
     )
     (content_dir / "partners" / "gemeente-al-weg.md").write_text(render_record(GONE, "Weg."), encoding="utf-8")
+
+
+def add_change(session: Session, content_dir: Path, kind: str, slug: str = "stichting-oude-naam") -> Submission:
+    """A change request of `kind` (a key of CHANGE_KINDS) for `slug`, approved against the record in content_dir."""
+    requested = dict(CHANGE_KINDS[kind][1])
+    logo = None
+    if kind == "logo":
+        logo = check_logo(raster("png", (60, 30), (200, 30, 30)))
+    data = submission_data(
+        kind="wijziging",
+        target_slug=slug,
+        requested=requested,
+        end_date=dt.date.fromisoformat(requested["Until"]) if kind == "einde" else None,
+        organisation_name="Stichting Oude Naam",
+        website="https://oud.example.nl",
+        criteria=[],
+        criteria_hash="",
+        contributions=[],
+    )
+    item, created = queue.add_submission(session, data, logo)
+    assert created
+    for target in ("in_behandeling", "goedgekeurd"):
+        move(item, target, "tester", content_dir=content_dir)
+    session.commit()
+    return item
 
 
 def change_form(**fields: object) -> dict:
