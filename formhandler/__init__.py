@@ -13,7 +13,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import cli, config, db, web
     from .apply import views as apply
     from .change import views as change
-    from .review import accounts, admin, auth
+    from .review import accounts, admin, auth, partners, record_edit
 
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     config.load(app, test_config)
@@ -24,5 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(change.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(record_edit.bp)
+    app.register_blueprint(partners.bp)
     cli.init_app(app)
     return app

@@ -19,6 +19,7 @@ from partners.export import neutralise_cell
 from .. import privacy, publishing, queue
 from ..models import Submission
 from ..publishing.announcement import announcement
+from ..publishing.live import partner_page
 from ..review.steps import move
 from ..states import STATES, TransitionError
 from .common import PERSONAL_DATA_WARNING, default_actor, fail, load_item, open_session
@@ -134,20 +135,42 @@ def queue_publish(item_id: str, content: str | None, actor: str | None) -> None:
             publication = publishing.publish(session, item, content_dir, actor or default_actor())
         except publishing.PublishError as exc:
             fail(f"Item {item.id} is niet gepubliceerd. {exc}")
-        click.echo(f"Item {item.id} ({item.organisation_name}) is gepubliceerd. Geschreven:")
+        click.echo(f"Item {item.id} ({item.organisation_name}) is gepubliceerd.")
+    echo_publication(publication, content_dir)
+
+
+def echo_publication(publication: publishing.Publication, content_dir: Path) -> None:
+    """What a publication wrote and where it went: the commit and the live site, or the editor's next steps."""
+    if publication.commit:
+        pushed = " en gepusht" if current_app.config["PUBLISH_PUSH"] else " (niet gepusht: PUBLISH_PUSH staat uit)"
+        click.echo(f"Vastgelegd in commit {publication.commit[:12]}{pushed}.")
+    click.echo("Geschreven:")
     record = publication.record_path(content_dir)
     for path in (publication.logo_path(content_dir), record):
         if path is not None:
             click.echo(f"  {path}")
     if publication.old_logo:
         click.echo(f"Verwijderd: {content_dir / publication.old_logo}")
-    click.echo(
-        "Volgende stappen voor de redacteur:\n"
-        f"  1. Lees {record.name} na en vul de beschrijving eventueel aan.\n"
-        "  2. Controleer de records: make check\n"
-        "  3. Leg het record en het logo vast in git (commit) en push.\n"
-        "  4. Bouw en publiceer de site: make build"
-    )
+    if publication.build:
+        click.echo(f"De site is bijgewerkt (build {publication.build}): {live_link(publication.slug)}")
+    elif publication.build_error:
+        click.echo(publication.build_error, err=True)
+        click.echo("Herstel de oorzaak en bouw opnieuw met: flask --app formhandler site build", err=True)
+    elif not publication.commit:
+        click.echo(
+            "Volgende stappen voor de redacteur:\n"
+            f"  1. Lees {record.name} na en vul de beschrijving eventueel aan.\n"
+            "  2. Controleer de records: make check\n"
+            "  3. Leg het record en het logo vast in git (commit) en push.\n"
+            "  4. Bouw en publiceer de site: make publish (met SITEURL=https://…)"
+        )
+    else:
+        click.echo("De CI van de siterepository bouwt de site en zet haar online.")
+
+
+def live_link(slug: str) -> str:
+    """The partner's page on the public site."""
+    return partner_page(current_app.config["PUBLIC_URL"], slug)
 
 
 @queue_cli.command("export")

@@ -20,9 +20,10 @@ from ..kinds import APPLICATION, CHANGE
 from ..models import PartnerEdit, Submission
 from . import application, change, flow
 from .errors import PublishError
+from .live import LiveSite
 from .partner_edit import EditJob
 from .publication import Publication
-from .targets import live_from_config, target_from_config
+from .targets import Target, live_from_config, target_from_config
 
 
 class Publisher(NamedTuple):
@@ -68,4 +69,24 @@ def run(session: Session, job: flow.Job, content_dir: str | Path) -> Publication
     return flow.run(session, job, target, live_from_config(config, target.root))
 
 
-__all__ = ["PUBLISHERS", "Publication", "PublishError", "publish", "publish_edit", "render"]
+def site() -> tuple[Target, LiveSite | None]:
+    """The app's target and, with SITE_BUILD=live, its live site."""
+    config = current_app.config
+    target = target_from_config(config, config["CONTENT_DIR"])
+    return target, live_from_config(config, target.root)
+
+
+def rebuild() -> str:
+    """Bring the working copy up to date and make a new live build of it; the build's name."""
+    target, live = site()
+    if live is None:
+        raise PublishError(
+            "SITE_BUILD staat op ‘none’: op deze server wordt de site niet gebouwd (dat doet de CI van de "
+            "siterepository). Zet FORMHANDLER_SITE_BUILD=live om hier te bouwen."
+        )
+    with target.locked():  # the build reads the working copy: no publication may change it meanwhile
+        commit = target.begin()
+        return live.publish(commit[:12] or "bestanden")
+
+
+__all__ = ["PUBLISHERS", "Publication", "PublishError", "publish", "publish_edit", "rebuild", "render", "site"]

@@ -14,7 +14,7 @@ from partners import schema
 from partners.logos import LogoError, check_logo
 from partners.records import PARTNERS_DIR, read_record
 from partners.render import make_slug, render_record
-from partners.validate import InvalidValue
+from partners.validate import InvalidValue, Problem
 
 from ..clock import local_date, utcnow
 from ..models import Submission
@@ -24,9 +24,7 @@ from .errors import PublishError
 from .publication import Publication
 from .sentence import ALLIANCE, partner_sentence
 
-__all__ = ["ALLIANCE", "EDITABLE", "ApplicationJob", "defaults", "render"]
-#: What a reviewer may edit before publishing (record fields, and the description).
-EDITABLE = ("Title", "Type", "Website", "Summary", "Sector", "Contributions", "description")
+__all__ = ["ALLIANCE", "ApplicationJob", "build", "defaults", "render", "round_trip_problems", "values"]
 
 
 def defaults(item: Submission, today: dt.date) -> dict[str, Any]:
@@ -53,7 +51,16 @@ def values(item: Submission, today: dt.date) -> dict[str, Any]:
 
 def render(item: Submission, content_dir: str | Path | None = None, today: dt.date | None = None) -> Publication:
     """Render the public record of `item` from organisation data and the reviewer's edits only, and re-validate it."""
-    today = today or local_date(utcnow())
+    publication = build(item, today or local_date(utcnow()))
+    problems = round_trip_problems(publication)
+    if problems:
+        reasons = "; ".join(f"{p.field}: {p.reason}" for p in problems)
+        raise PublishError(f"Het partnerrecord is niet geldig: {reasons}.")
+    return publication
+
+
+def build(item: Submission, today: dt.date) -> Publication:
+    """The record and logo of `item`, not yet read back as the build will."""
     chosen = values(item, today)
     slug = make_slug(chosen["Title"])
     logo_filename, logo_bytes = "", b""
@@ -83,13 +90,11 @@ def render(item: Submission, content_dir: str | Path | None = None, today: dt.da
         text = render_record(fields, chosen["description"])
     except InvalidValue as exc:
         raise PublishError(f"De gegevens passen niet in een partnerrecord: {exc}.") from None
-    publication = Publication(slug, text, logo_filename, logo_bytes)
-    check_round_trip(publication)
-    return publication
+    return Publication(slug, text, logo_filename, logo_bytes)
 
 
-def check_round_trip(publication: Publication) -> None:
-    """Write the files to a scratch folder and read them back exactly as the build will."""
+def round_trip_problems(publication: Publication) -> list[Problem]:
+    """Write the files to a scratch folder and read them back exactly as the build will; what is wrong."""
     with tempfile.TemporaryDirectory(prefix="publiceren-") as scratch:
         content = Path(scratch)
         (content / PARTNERS_DIR).mkdir()
@@ -98,10 +103,8 @@ def check_round_trip(publication: Publication) -> None:
         logo = publication.logo_path(content)
         if logo is not None:
             logo.write_bytes(publication.logo_bytes)
-        record, problems = read_record(publication.record_path(content), content)
-    if problems or record is None:
-        reasons = "; ".join(f"{p.field}: {p.reason}" for p in problems)
-        raise PublishError(f"Het partnerrecord is niet geldig: {reasons}.")
+        _record, problems = read_record(publication.record_path(content), content)
+    return problems
 
 
 @dataclasses.dataclass

@@ -22,6 +22,7 @@ from ..publishing.publication import Publication
 from ..states import READY_TO_PUBLISH, STATES, TransitionError, allowed_targets
 from ..web.headers import no_index
 from .auth import login_required
+from .published import flash_publication, published_view
 from .steps import move
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -105,6 +106,7 @@ def detail(item_id: int) -> ResponseReturnValue:
         hash_changed=item.criteria_hash != CRITERIA_HASH,
         company_text=COMPANY_ACKNOWLEDGEMENT,
         **(change_view(item) if item.kind == CHANGE else {}),
+        **published_view(item),
     )
 
 
@@ -237,17 +239,12 @@ def publish(item_id: int) -> ResponseReturnValue:
         return redirect(url_for("admin.detail", item_id=item_id), code=303)
     db = get_session()
     try:
-        publishing.publish(db, item, current_app.config["CONTENT_DIR"], g.reviewer)
+        result = publishing.publish(db, item, current_app.config["CONTENT_DIR"], g.reviewer)
         db.commit()
     except Exception as exc:  # its messages are Dutch by contract; nothing half-done stays in the session
         db.rollback()
         logger.warning("publish failed for item %s: %s", item_id, type(exc).__name__)
         flash(f"Publiceren is niet gelukt. {exc}", "error")
     else:
-        flash(
-            "De wijziging staat in het partnerrecord (en het logo is vervangen). Vergeet niet te committen."
-            if item.kind == CHANGE
-            else "Het partnerrecord en het logo zijn geschreven. Vergeet niet ze te committen.",
-            "success",
-        )
+        flash_publication(result, change=item.kind == CHANGE)
     return redirect(url_for("admin.detail", item_id=item_id), code=303)

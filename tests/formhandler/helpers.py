@@ -318,7 +318,8 @@ def post_form(client: FlaskClient, page_url: str, action: str, data: dict) -> Te
 
 
 def concrete(rule: object) -> str:
-    """A URL for a URL-map rule with sample values for its arguments: 1 for a number, the first choice of an any()."""
+    """A URL for a URL-map rule with sample values: 1 for a number, the first choice of an any(), else a slug."""
     url = str(rule)
     url = re.sub(r"<int:[^>]+>", "1", url)
-    return re.sub(r"<any\(([a-z]+)[^>]*\):[^>]+>", r"\1", url)
+    url = re.sub(r"<any\(([a-z]+)[^>]*\):[^>]+>", r"\1", url)
+    return re.sub(r"<(?:string:)?[a-z_]+>", "stichting-oude-naam", url)
