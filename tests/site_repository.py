@@ -35,8 +35,13 @@ def git(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
-def make_site_repository(base: Path, records: dict[str, tuple[dict, str]] | None = None, logos: dict | None = None):
-    """A bare remote at base/remote.git holding the site (settings, pages, records, logos); (remote, editor)."""
+def make_site_repository(
+    base: Path, records: dict[str, tuple[dict, str]] | None = None, logos: dict | None = None, *, real: bool = False
+):
+    """A bare remote at base/remote.git holding the site (settings, pages, records, logos); (remote, editor).
+
+    With `real`, the records and logos are this repository's own content/ (the real partners).
+    """
     remote = base / "remote.git"
     subprocess.run(["git", "init", "--quiet", "--bare", "--initial-branch=main", str(remote)], check=True)
     editor = base / "editor"
@@ -46,8 +51,11 @@ def make_site_repository(base: Path, records: dict[str, tuple[dict, str]] | None
         shutil.copyfile(ROOT / name, editor / name)
     (editor / ".gitignore").write_text("/output/\n/.cache/\n", encoding="utf-8")
     shutil.copytree(ROOT / "content" / "pages", editor / "content" / "pages")
-    (editor / "content" / "partners").mkdir()
-    (editor / "content" / "logos").mkdir()
+    for folder in ("partners", "logos"):
+        if real and (ROOT / "content" / folder).is_dir():
+            shutil.copytree(ROOT / "content" / folder, editor / "content" / folder)
+        else:
+            (editor / "content" / folder).mkdir()
     (editor / "content" / "partners" / ".gitkeep").write_text("")
     (editor / "content" / "logos" / ".gitkeep").write_text("")
     for slug, (fields, body) in (records or {}).items():
