@@ -107,7 +107,9 @@ class Reader(threading.Thread):
     def __init__(self, base: str) -> None:
         super().__init__(daemon=True)
         self.base, self.stopping = base, threading.Event()
-        self.answers, self.bad, self.walls = 0, [], set()
+        self.answers = 0
+        self.bad: list[tuple[str, int, bytes]] = []
+        self.walls: set[str] = set()
 
     def run(self) -> None:
         while not self.stopping.is_set():

@@ -1,4 +1,4 @@
-"""The live site on this server: production builds (real Pelican), the atomic switch, a failed build, rollback, pruning."""
+"""The live site on this server: real production builds, the atomic switch, a failed build, rollback, pruning."""
 
 from __future__ import annotations
 
