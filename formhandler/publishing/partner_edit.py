@@ -55,7 +55,8 @@ def draft_text(
     before = form_values(record, text)
     fields = record_fields(record)
     for name in ("Title", "Type", "Website", "Summary", "Sector", "Contributions", "Until"):
-        fields[name] = values.get(name, fields[name])
+        if not same(name, values.get(name, fields[name]), fields[name]):
+            fields[name] = values[name]
     body = values.get("description", before["description"])
     if fields["Title"] != record.title and body == before["description"]:
         # As for a change request: the generated sentence keeps naming the organisation.
@@ -70,12 +71,19 @@ def draft_text(
     return new_text, changed, logo_filename
 
 
+def same(name: str, one: Any, other: Any) -> bool:
+    """Whether two values of record field `name` say the same (the order of contributions says nothing)."""
+    if name == "Contributions":
+        return set(one or ()) == set(other or ())
+    return (one or None) == (other or None)
+
+
 def _differs(name: str, before: dict[str, Any], fields: dict[str, Any], body: str, logo: str) -> bool:
     if name == "description":
         return body.strip() != str(before["description"]).strip()
     if name == "Logo":
         return bool(logo)
-    return (fields[name] or None) != (before.get(name) or None)
+    return not same(name, fields[name], before.get(name))
 
 
 def make_draft(

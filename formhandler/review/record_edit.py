@@ -15,7 +15,7 @@ from ..kinds import APPLICATION
 from ..models import Submission
 from ..publishing import application
 from ..publishing.errors import PublishError
-from ..publishing.partner_edit import LABELS
+from ..publishing.partner_edit import LABELS, same
 from ..publishing.sentence import partner_sentence
 from ..states import FINAL_STATES
 from ..web.headers import no_index
@@ -59,7 +59,9 @@ def edits_from(item: Submission, chosen: dict[str, Any], shown: dict[str, Any]) 
     """Only what differs from the applicant's own data; a generated sentence left as shown stays generated."""
     today = local_date(utcnow())
     base = application.defaults(item, today)
-    edits = {name: value for name, value in chosen.items() if name != "description" and value != base[name]}
+    edits = {
+        name: value for name, value in chosen.items() if name != "description" and not same(name, value, base[name])
+    }
     description = chosen["description"].strip()
     untouched = "description" not in (item.record_edits or {}) and description == shown["description"].strip()
     if not untouched and description != partner_sentence(chosen["Title"], today):
@@ -93,7 +95,7 @@ def edit(item_id: int) -> ResponseReturnValue:
         form.show_problems(problems)
         return render_form("admin/record_edit.html", form, 422, notice=notice, item=item)
     after = application.values(item, today)
-    changed = [label for name, label in LABELS.items() if name in after and after[name] != before[name]]
+    changed = [label for name, label in LABELS.items() if name in after and not same(name, after[name], before[name])]
     if changed:
         queue.add_note(item, g.reviewer, "Record bewerkt voor publicatie: " + ", ".join(changed) + ".")
         flash("Uw wijzigingen in het partnerrecord zijn bewaard. Zo wordt het gepubliceerd.", "success")

@@ -14,6 +14,7 @@ from wtforms import Field, HiddenField, RadioField, SelectChoice, StringField, T
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from partners import schema
+from partners.dates import nl_date
 from partners.validate import InvalidValue, Problem, check_contributions, check_date, check_sector, check_summary
 
 from ..forms.fields import MultiCheckboxField, PublicForm, add_scheme, strip
@@ -69,7 +70,7 @@ def valid_until(form: Any, field: Field) -> None:
     except InvalidValue as exc:
         raise ValidationError(f"De einddatum {exc}.") from None
     if form.since is not None and day < form.since:
-        raise ValidationError(f"De einddatum ligt vóór het begin van het partnerschap ({form.since.isoformat()}).")
+        raise ValidationError(f"De einddatum ligt vóór het begin van het partnerschap ({nl_date(form.since)}).")
     form.until_day = day
 
 

@@ -123,7 +123,7 @@ def test_an_edit_shows_the_diff_and_is_saved_only_when_confirmed(app, admin_clie
         ),
         ({"summary": "x" * 201}, "summary", "De korte omschrijving mag hoogstens 200 tekens lang zijn (nu 201)."),
         ({"partner_type": "club"}, "partner_type", "Ongeldige keuze."),
-        ({"until": "2023-12-31"}, "until", "De einddatum ligt vóór het begin van het partnerschap (2024-01-15)."),
+        ({"until": "2023-12-31"}, "until", "De einddatum ligt vóór het begin van het partnerschap (15 januari 2024)."),
         ({"until": "2026-02-30"}, "until", "De einddatum &#39;2026-02-30&#39; is geen bestaande datum."),
         ({"description": "x" * 5001}, "description", "De beschrijving mag hoogstens 5000 tekens lang zijn."),
         ({"logo": (b"GIF89a geen logo", "logo.gif")}, "logo", "Dit logo kunnen we niet gebruiken"),

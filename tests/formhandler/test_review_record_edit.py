@@ -125,3 +125,11 @@ def test_only_an_open_application_has_a_record_to_edit(admin_client, session, pa
     change = add_change(session, partners_on_disk, "samenvatting")
     for item in (published, change):
         assert admin_client.get(f"/beheer/{item.id}/record").status_code == 404
+
+
+def test_the_order_in_which_a_browser_sends_the_contributions_changes_nothing(app, admin_client, session):
+    item = add_item(session, "getekend", "svg")  # the applicant chose kennis, then netwerk
+    post_record(admin_client, item.id, contributions=["netwerk", "kennis"], summary="Alleen dit.")
+    assert history_notes(app, item.id)[-1] == "Record bewerkt voor publicatie: samenvatting."
+    with db_session(app) as fresh:
+        assert queue.get(fresh, item.id).record_edits == {"Summary": "Alleen dit."}
