@@ -32,6 +32,16 @@ def partner_page(public_url: str, slug: str) -> str:
     return f"{public_url.rstrip('/')}/partners/{slug}/"
 
 
+def readable_by_all(folder: Path) -> None:
+    """Folders 0755 and files 0644: the web server's user reads the build, whatever the app's umask (0027)."""
+    folder.chmod(0o755)
+    for parent, folders, files in os.walk(folder):
+        for name in folders:
+            os.chmod(os.path.join(parent, name), 0o755)
+        for name in files:
+            os.chmod(os.path.join(parent, name), 0o644)
+
+
 @dataclasses.dataclass(frozen=True)
 class LiveSite:
     """Builds of `root` (the site's checkout) in a folder beside `served`, the link nginx serves."""
@@ -63,6 +73,7 @@ class LiveSite:
     def publish(self, label: str) -> str:
         """Build the site as it is now and make it live; the new build's name, or BuildError (the old site stays)."""
         self.builds_dir.mkdir(parents=True, exist_ok=True)
+        self.builds_dir.chmod(0o755)  # nginx's user walks through it to the build
         with exclusive(self.builds_dir / ".lock", BUSY):
             name = self._build(label)
             self._switch(name)
@@ -119,6 +130,7 @@ class LiveSite:
             shutil.rmtree(partial, ignore_errors=True)
             logger.warning("site build failed (%s): %s", done.returncode, done.stderr[-2000:])
             raise BuildError(self._explain(done.stdout + done.stderr))
+        readable_by_all(partial)
         partial.rename(self.builds_dir / name)
         return name
 

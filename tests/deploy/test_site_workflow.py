@@ -22,7 +22,9 @@ def make(*args: str, siteurl: str | None) -> subprocess.CompletedProcess:
     return subprocess.run(["make", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("siteurl", [None, "", "http://127.0.0.1:8000", "http://www.alliantienederlandrookvrij.nl", "https://"])
+@pytest.mark.parametrize(
+    "siteurl", [None, "", "http://127.0.0.1:8000", "http://www.alliantienederlandrookvrij.nl", "https://"]
+)
 def test_make_publish_refuses_anything_but_an_https_address(siteurl):
     result = make("publish", siteurl=siteurl)
     assert result.returncode == 2 and REFUSAL in result.stderr

@@ -139,3 +139,14 @@ def test_building_here_needs_site_build_live(git_app):
 def test_a_live_build_needs_the_https_address(make_app, url):
     with pytest.raises(ConfigError, match="SITE_BUILD=live bouwt de site voor het publiek"):
         make_app(SITE_BUILD="live", PUBLIC_URL=url)
+
+
+def test_a_build_is_readable_for_the_web_server_under_the_services_umask(live_app, served):
+    old = os.umask(0o027)  # the systemd unit's UMask: the queue's files stay private
+    try:
+        assert live_app.test_cli_runner().invoke(args=["site", "build"]).exit_code == 0
+    finally:
+        os.umask(old)
+    build = served.parent / "live-builds" / live_build(served)
+    modes = {oct(path.stat().st_mode & 0o777) for path in [build, *build.rglob("*")]}
+    assert modes == {"0o755", "0o644"} and oct(build.parent.stat().st_mode & 0o777) == "0o755"
