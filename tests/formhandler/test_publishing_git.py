@@ -257,3 +257,47 @@ def test_git_needs_the_site_repository(make_app, tmp_path):
         make_app(PUBLISH_TARGET="git", SITE_REPO="")
     with pytest.raises(ConfigError, match="CONTENT_DIR wijst buiten de siterepository"):
         make_app(PUBLISH_TARGET="git", SITE_REPO=str(tmp_path / "repo"), CONTENT_DIR=str(tmp_path / "elders"))
+
+
+def test_the_cli_tells_the_commit_and_a_refusal_in_dutch(git_app, session, site_repo, site_remote):
+    remote, _editor = site_remote
+    runner = git_app.test_cli_runner()
+    first = add_item(session, "getekend", "svg")
+    done = runner.invoke(args=["queue", "publish", str(first.id)])
+    assert done.exit_code == 0, done.output
+    assert f"Vastgelegd in commit {remote_head(remote)[:12]} en gepusht." in done.stdout
+    assert "De CI van de siterepository bouwt de site en zet haar online." in done.stdout
+    reject_pushes(remote)
+    second = add_item(session, "getekend", "svg", organisation_name="Stichting Twee")
+    refused = runner.invoke(args=["queue", "publish", str(second.id)])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"Item {second.id} is niet gepubliceerd. De remote heeft de commit geweigerd")
+    assert str(site_repo) not in refused.stderr
+
+
+def test_the_admin_shows_the_commit_and_the_live_link_or_why_not(make_app, session, site_repo, site_remote):
+    from tests.formhandler.helpers import add_user, login, post_form
+
+    app = make_app(
+        PUBLISH_TARGET="git",
+        SITE_REPO=str(site_repo),
+        CONTENT_DIR=str(site_repo / "content"),
+        PUBLIC_URL="https://www.example.test/",
+    )
+    add_user(app)
+    client = app.test_client()
+    login(client)
+    item = add_item(session, "getekend", "svg")
+    response = post_form(client, f"/beheer/{item.id}/publicatie", f"/beheer/{item.id}/publiceren", {})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    commit = remote_head(site_remote[0])
+    assert f"De nieuwe partner is gepubliceerd: vastgelegd in commit {commit[:12]} en gepusht." in html
+    assert '<a href="https://www.example.test/partners/stichting-gezonde-wijk/">' in html
+    assert f'<code class="admin-hash">{commit}</code>' in html
+
+    reject_pushes(site_remote[0])
+    other = add_item(session, "getekend", "svg", organisation_name="Stichting Twee")
+    response = post_form(client, f"/beheer/{other.id}/publicatie", f"/beheer/{other.id}/publiceren", {})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Publiceren is niet gelukt. De remote heeft de commit geweigerd; er is niets gepubliceerd." in html
+    assert "Op de site" not in html
