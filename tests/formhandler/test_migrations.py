@@ -69,8 +69,9 @@ def test_publishing_through_git_adds_its_columns_and_table_without_touching_an_i
                 "offers_stop_support, criteria, criteria_hash, criteria_accepted_at, company_acknowledged, "
                 "contributions, contribution_text, motivation, privacy_consent_at, suspect_reasons, published_slug, "
                 "target_slug, record_sha256) VALUES "
-                "('aanmelding', 'gepubliceerd', :now, :now, 'f2', 'Gemeente Oud', 'overheid', '', '', '', 'Jan', '', "
-                "'jan@example.org', '', false, '[]', 'h', :now, false, '[]', '', '', :now, '[]', 'gemeente-oud', '', '')"
+                "('aanmelding', 'gepubliceerd', :now, :now, 'f2', 'Gemeente Oud', 'overheid', '', '', '', 'Jan', "
+                "'', 'jan@example.org', '', false, '[]', 'h', :now, false, '[]', '', '', :now, '[]', 'gemeente-oud', "
+                "'', '')"
             ),
             {"now": "2025-01-01 00:00:00+00:00"},
         )
