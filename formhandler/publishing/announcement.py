@@ -13,8 +13,8 @@ from partners.dates import nl_date
 from ..clock import local_date, start_of_local_day
 from ..kinds import APPLICATION, CHANGE
 from ..models import Event, Submission
-from .sentence import ALLIANCE
 from .markdown import markdown_text
+from .sentence import ALLIANCE
 
 
 def _published_since(session: Session, start: dt.datetime, kind: str) -> list[tuple[dt.datetime, Submission]]:
