@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from .locking import exclusive
 
 logger = logging.getLogger(__name__)
 LOCK_NAME = "alliantie-publiceren.lock"
+_CREDENTIALS = re.compile(r"([a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
 BUSY = "Er wordt op dit moment al gepubliceerd. Er is niets gewijzigd; probeer het over een minuut opnieuw."
 LOCAL_TIMEOUT = 30
 NETWORK_TIMEOUT = 20
@@ -54,7 +56,7 @@ class GitRepository:
         if done.returncode != 0:
             # The output may name the remote's URL; it goes to the operator's log, not to the reviewer.
             said = f"{done.stdout}\n{done.stderr}".strip()
-            logger.warning("git %s failed (%s): %s", args[0], done.returncode, said[-500:])
+            logger.warning("git %s failed (%s): %s", args[0], done.returncode, scrubbed(said)[-500:])
             raise GitError(_explain(args[0], said))
         return done.stdout
 
@@ -157,6 +159,11 @@ class GitRepository:
         self.run("revert", "--no-commit", commit)
         self.run("commit", "--quiet", "--no-verify", "-m", message, env=identity)
         return self.head()
+
+
+def scrubbed(text: str) -> str:
+    """`text` without the credentials of any URL in it (a token wrongly put in the remote's URL)."""
+    return _CREDENTIALS.sub(r"\1***@", text)
 
 
 def _identity(name: str, email: str) -> dict[str, str]:

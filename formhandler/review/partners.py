@@ -34,6 +34,7 @@ from .published import flash_publication, live_link
 from .record_edit import form_data, render_form
 from .record_form import PartnerForm
 
+ID_MAX = 2**31 - 1  # the id column is an INTEGER on PostgreSQL; a larger number would be a 500
 bp = Blueprint("partner_admin", __name__, url_prefix="/beheer/partners")
 bp.after_request(no_index)
 bp.context_processor(labels)  # the admin's Dutch labels of states, kinds and types
@@ -231,7 +232,9 @@ def review(slug: str, edit_id: int) -> ResponseReturnValue:
 
 
 def draft_or_404(slug: str, edit_id: int) -> PartnerEdit:
-    """The draft, or a 404."""
+    """The draft, or a 404 (also for a number no row could have)."""
+    if edit_id > ID_MAX:
+        abort(404)
     draft = get_session().get(PartnerEdit, edit_id)
     if draft is None or draft.slug != slug:
         abort(404)

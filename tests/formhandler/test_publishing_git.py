@@ -301,3 +301,29 @@ def test_the_admin_shows_the_commit_and_the_live_link_or_why_not(make_app, sessi
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Publiceren is niet gelukt. De remote heeft de commit geweigerd; er is niets gepubliceerd." in html
     assert "Op de site" not in html
+
+
+def test_a_token_in_the_remotes_url_never_reaches_the_log(git_app, session, site_repo, caplog):
+    git(site_repo, "remote", "set-url", "origin", "https://bureau:ghp_geheimtoken123@127.0.0.1:9/site.git")
+    item = add_item(session, "getekend", "svg")
+    with pytest.raises(PublishError, match="er is niets gepubliceerd") as refused:
+        publish(git_app, item.id)
+    assert "ghp_geheimtoken123" not in caplog.text and "ghp_geheimtoken123" not in str(refused.value)
+    assert "git fetch failed" in caplog.text  # the operator still learns what happened
+
+
+@pytest.mark.parametrize(
+    "said, logged",
+    [
+        (
+            "fatal: repository 'https://bureau:tok3n@github.com/org/site.git/' not found",
+            "'https://***@github.com/org/site.git/'",
+        ),
+        ("To ssh://git@example.org:22/site.git ! [rejected]", "ssh://***@example.org:22/site.git"),
+        ("error: failed to push some refs to '/srv/remote.git'", "'/srv/remote.git'"),
+    ],
+)
+def test_what_git_said_is_logged_without_credentials(said, logged):
+    from formhandler.publishing.git import scrubbed
+
+    assert logged in scrubbed(said) and "tok3n" not in scrubbed(said)

@@ -230,3 +230,17 @@ def test_drafts_hold_no_second_copy_of_a_published_logo(app, admin_client, on_di
     assert edit.state == "gepubliceerd" and edit.logo_data is None
     with db_session(app) as session:
         assert session.get(PartnerEdit, edit.id) is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/beheer/partners/stichting-oude-naam/bewerking/99999999999999999999",
+        "/beheer/partners/stichting-oude-naam/bewerking/2147483648/logo",
+        "/beheer/partners/" + "a" * 500,
+        "/beheer/partners/Stichting-Oude-Naam",
+        f"{EDIT}?concept=99999999999999999999",
+    ],
+)
+def test_odd_addresses_are_a_404_or_the_form_never_a_500(admin_client, on_disk, path):
+    assert admin_client.get(path).status_code in (200, 404)
