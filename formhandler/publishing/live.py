@@ -116,8 +116,16 @@ class LiveSite:
             str(self.builds_dir / ".cache"),
         ]
         # SITEURL: the production address in the sitemap, robots.txt, the feeds and the badges;
-        # COLUMNS: Pelican's log lines unwrapped, so each path:line error is one line to read back.
-        env = {**os.environ, "SITEURL": self.public_url, "COLUMNS": "4000", "NO_COLOR": "1"}
+        # COLUMNS: Pelican's log lines unwrapped, so each path:line error is one line to read back;
+        # no bytecode: importing pelicanconf.py would leave a __pycache__/ in the working copy,
+        # which the next publication would refuse as an uncommitted change.
+        env = {
+            **os.environ,
+            "SITEURL": self.public_url,
+            "COLUMNS": "4000",
+            "NO_COLOR": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
         try:
             done = subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True, timeout=self.timeout)
         except subprocess.TimeoutExpired:

@@ -9,7 +9,7 @@ import pytest
 from formhandler import publishing, queue
 from formhandler.config import ConfigError
 from tests.formhandler.helpers import add_item, db_session
-from tests.site_repository import editor_commits
+from tests.site_repository import editor_commits, git
 
 pytestmark = pytest.mark.slow
 PUBLIC = "https://www.example.test"
@@ -150,3 +150,10 @@ def test_a_build_is_readable_for_the_web_server_under_the_services_umask(live_ap
     build = served.parent / "live-builds" / live_build(served)
     modes = {oct(path.stat().st_mode & 0o777) for path in [build, *build.rglob("*")]}
     assert modes == {"0o755", "0o644"} and oct(build.parent.stat().st_mode & 0o777) == "0o755"
+
+
+def test_a_build_leaves_the_working_copy_clean(live_app, site_repo, monkeypatch):
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)  # as under systemd: Python writes bytecode
+    assert live_app.test_cli_runner().invoke(args=["site", "build"]).exit_code == 0
+    assert git(site_repo, "status", "--porcelain", "--untracked-files=all", "--ignored") == ""
+    assert publish(live_app).build  # and the next publication is not refused for a dirty tree
