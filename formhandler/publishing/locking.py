@@ -19,7 +19,14 @@ def exclusive(path: Path, busy: str, wait: float = WAIT_SECONDS) -> Iterator[Non
     """Hold an flock on `path`, waiting up to `wait` seconds; PublishError(busy) when it stays taken."""
     # flock, not a lock file that exists or not: the kernel releases it when a killed worker's
     # process ends, so a crash never leaves the site locked.
-    with open(path, "a+") as handle:
+    try:
+        handle = open(path, "a+")  # noqa: SIM115 -- closed by the with below
+    except OSError:
+        raise PublishError(
+            "Het slot van het publiceren kan niet worden geopend; er is niets gewijzigd. Draai de "
+            "flask-opdrachten op de server als de gebruiker van de dienst (zie docs/deployment.md)."
+        ) from None
+    with handle:
         deadline = time.monotonic() + wait
         while True:
             try:

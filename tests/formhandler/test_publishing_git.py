@@ -327,3 +327,12 @@ def test_what_git_said_is_logged_without_credentials(said, logged):
     from formhandler.publishing.git import scrubbed
 
     assert logged in scrubbed(said) and "tok3n" not in scrubbed(said)
+
+
+def test_a_lock_that_cannot_be_opened_is_a_dutch_message(git_app, session, site_repo):
+    lock = site_repo / ".git" / "alliantie-publiceren.lock"
+    lock.mkdir()  # as unusable as a lock file of another user
+    item = add_item(session, "getekend", "svg")
+    with pytest.raises(PublishError, match="Het slot van het publiceren kan niet worden geopend"):
+        publish(git_app, item.id)
+    assert state(git_app, item.id) == ("getekend", "")
