@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed-stamp
 PELICAN_OPTS ?=
 
-.PHONY: setup build publish check serve run reviewer test lint bench clean
+.PHONY: setup build publish public-siteurl check serve run reviewer test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,16 @@ setup: $(STAMP) ## create .venv and install everything
 build: setup ## validate the records and build the site into output/
 	$(BIN)/pelican content -s pelicanconf.py -o output $(PELICAN_OPTS)
 
-publish: setup ## production build with publishconf.py
-	$(BIN)/pelican content -s publishconf.py -o output $(PELICAN_OPTS)
+publish: public-siteurl setup ## production build for the public site: SITEURL=https://… make publish
+	SITEURL="$(SITEURL)" $(BIN)/pelican content -s publishconf.py -o output $(PELICAN_OPTS)
+
+# A development build must never reach the public: without the real https address, refuse.
+public-siteurl:
+	@case "$(SITEURL)" in https://?*) ;; *) \
+	  echo "make publish bouwt de site voor het publiek en heeft daarvoor het echte https-adres nodig, bijvoorbeeld:" >&2; \
+	  echo "  SITEURL=https://www.alliantienederlandrookvrij.nl make publish" >&2; \
+	  echo "Er is niets gebouwd. Voor een voorbeeld op uw eigen computer: make build of make serve." >&2; \
+	  exit 2 ;; esac
 
 check: setup ## validate every partner record and logo; exit 1 on any error
 	$(BIN)/python -m partners check content

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import build_bench, lighthouse_bench, load_bench, page_bench
+from . import build_bench, lighthouse_bench, load_bench, page_bench, publish_bench
 
 PARTS = {
     "build": lambda quick: build_bench.main(
@@ -13,6 +13,10 @@ PARTS = {
     ),
     "page": lambda quick: page_bench.main([]),
     "load": lambda quick: load_bench.main(["--duration", "5" if quick else "10"]),
+    # Publish to live: the reviewer's POST until the partner's page is served (git + live build).
+    "publish": lambda quick: publish_bench.main(
+        ["--sizes", "100" if quick else "100,1000", "--runs", "2" if quick else "5"]
+    ),
     # Needs npm (it installs lighthouse@12.2.3 into .cache/ on first use).
     "lighthouse": lambda quick: lighthouse_bench.main(
         ["--partners", "100" if quick else "1000", "--runs", "1" if quick else "3"]

@@ -21,6 +21,8 @@ PREFIX = "FORMHANDLER"
 CHOICES: dict[str, tuple[str, ...]] = {
     "MAIL_BACKEND": tuple(BACKENDS),
     "PASSWORD_HASH_PROFILE": tuple(PASSWORD_PROFILES),
+    "PUBLISH_TARGET": ("files", "git"),
+    "SITE_BUILD": ("none", "live"),
 }
 logger = logging.getLogger(__name__)
 
@@ -81,6 +83,16 @@ def default_config(instance_path: str) -> dict[str, Any]:
         AGREEMENT_TEMPLATE="overeenkomst.txt",
         AGREEMENT_ATTACHMENTS=[],
         SIGNED_RETENTION_DAYS=730,
+        # Publishing (docs/deployment.md): files in CONTENT_DIR, or commits in the site repository.
+        PUBLISH_TARGET="files",
+        SITE_REPO="",
+        PUBLISH_PUSH=True,
+        PUBLISH_REMOTE="origin",
+        PUBLISH_BRANCH="main",
+        PUBLISH_AUTHOR_EMAIL="bureau@alliantienederlandrookvrij.nl",
+        SITE_BUILD="none",
+        SITE_BUILDS_KEPT=5,
+        SITE_BUILD_TIMEOUT=25,
     )
 
 
@@ -95,6 +107,7 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     _check_secret_key(app)
     _check_choices(app)
+    _check_publishing(app)
     if app.config["DEVELOPMENT"]:
         app.config["SESSION_COOKIE_SECURE"] = False
     elif app.config["MAIL_BACKEND"] == "log" and not app.testing:
@@ -126,3 +139,26 @@ def _check_choices(app: Flask) -> None:
     for name, allowed in CHOICES.items():
         if app.config[name] not in allowed:
             raise ConfigError(f"{name} moet een van {sorted(allowed)} zijn, niet {app.config[name]!r}.")
+
+
+def _check_publishing(app: Flask) -> None:
+    """With git, publish into the site repository's content/; a live build needs the real https address."""
+    config = app.config
+    if config["PUBLISH_TARGET"] == "git":
+        if not config["SITE_REPO"]:
+            raise ConfigError(f"{PREFIX}_PUBLISH_TARGET=git heeft {PREFIX}_SITE_REPO nodig: de werkkopie van de site.")
+        repo = Path(config["SITE_REPO"]).resolve()
+        config["SITE_REPO"] = str(repo)
+        content = repo / "content"
+        if Path(config["CONTENT_DIR"]).resolve() not in (content, Path("content").resolve()):
+            raise ConfigError(
+                f"{PREFIX}_CONTENT_DIR wijst buiten de siterepository; laat het weg bij PUBLISH_TARGET=git "
+                f"(dan is het {content})."
+            )
+        config["CONTENT_DIR"] = str(content)
+    if config["SITE_BUILD"] == "live" and not str(config["PUBLIC_URL"]).startswith("https://"):
+        raise ConfigError(
+            f"{PREFIX}_SITE_BUILD=live bouwt de site voor het publiek en heeft het echte adres nodig: "
+            f"zet {PREFIX}_PUBLIC_URL, bijvoorbeeld https://www.alliantienederlandrookvrij.nl."
+        )
+    config["PUBLIC_URL"] = str(config["PUBLIC_URL"]).rstrip("/")

@@ -94,11 +94,35 @@ class Submission(Base):
     requested: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     record_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # Publishing: the reviewer's edits of the record before it is published (field -> value, only
+    # what differs from the applicant's), and the commit that published the item (PUBLISH_TARGET=git).
+    record_edits: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    published_commit: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     logo: Mapped[Logo | None] = relationship(back_populates="submission", uselist=False, cascade="all, delete-orphan")
     events: Mapped[list[Event]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="Event.id"
     )
+
+
+class PartnerEdit(Base):
+    """The bureau's edit of a current partner's record: a draft until it is published as one commit."""
+
+    __tablename__ = "partner_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(20), default="concept")  # concept | gepubliceerd
+    # The sha256 of the record when the edit form was opened: saving refuses a record changed since.
+    base_sha256: Mapped[str] = mapped_column(String(64))
+    record_text: Mapped[str] = mapped_column(Text)
+    changed: Mapped[list] = mapped_column(JSON, default=list)  # Dutch labels of the changed fields
+    logo_filename: Mapped[str] = mapped_column(String(120), default="")
+    logo_data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    commit: Mapped[str] = mapped_column(String(40), default="")
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Logo(Base):

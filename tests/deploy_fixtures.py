@@ -169,11 +169,11 @@ def flask_command(env: dict[str, str], *args: str, input: str | None = None) -> 
     )
 
 
-def start_gunicorn(tmp: Path, site: Path) -> tuple[subprocess.Popen, str]:
-    """The schema upgraded the production way (CLI), then gunicorn with deploy/gunicorn.conf.py."""
+def start_gunicorn(tmp: Path, site: Path, **settings: str) -> tuple[subprocess.Popen, str]:
+    """The schema upgraded the production way (CLI), then gunicorn with deploy/gunicorn.conf.py and `settings`."""
     port = free_port()
     env = {
-        **production_env(f"sqlite:///{tmp}/q.sqlite3", TRUSTED_PROXIES="1", SITE_DIR=str(site)),
+        **production_env(f"sqlite:///{tmp}/q.sqlite3", TRUSTED_PROXIES="1", SITE_DIR=str(site), **settings),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
     # As ExecStartPre in the systemd unit: the workers refuse an older schema, the command starts on it.

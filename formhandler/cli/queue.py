@@ -18,6 +18,7 @@ from partners.export import neutralise_cell
 
 from .. import privacy, publishing, queue
 from ..agreement.template import AgreementError
+from ..mail.messages import partner_page
 from ..models import Submission
 from ..publishing.announcement import announcement
 from ..review.steps import publish_step, take_step
@@ -158,20 +159,37 @@ def queue_publish(
         except publishing.PublishError as exc:
             fail(f"Item {item.id} is niet gepubliceerd. {exc}")
         sent = " Het bericht aan de aanvrager staat in de uitgaande post." if draft else ""
-        click.echo(f"Item {item.id} ({item.organisation_name}) is gepubliceerd.{sent} Geschreven:")
+        click.echo(f"Item {item.id} ({item.organisation_name}) is gepubliceerd.{sent}")
+    echo_publication(publication, content_dir)
+
+
+def echo_publication(publication: publishing.Publication, content_dir: Path) -> None:
+    """What a publication wrote and where it went: the commit and the live site, or the editor's next steps."""
+    if publication.commit:
+        pushed = " en gepusht" if current_app.config["PUBLISH_PUSH"] else " (niet gepusht: PUBLISH_PUSH staat uit)"
+        click.echo(f"Vastgelegd in commit {publication.commit[:12]}{pushed}.")
+    click.echo("Geschreven:")
     record = publication.record_path(content_dir)
     for path in (publication.logo_path(content_dir), record):
         if path is not None:
             click.echo(f"  {path}")
     if publication.old_logo:
         click.echo(f"Verwijderd: {content_dir / publication.old_logo}")
-    click.echo(
-        "Volgende stappen voor de redacteur:\n"
-        f"  1. Lees {record.name} na en vul de beschrijving eventueel aan.\n"
-        "  2. Controleer de records: make check\n"
-        "  3. Leg het record en het logo vast in git (commit) en push.\n"
-        "  4. Bouw en publiceer de site: make build"
-    )
+    if publication.build:
+        click.echo(f"De site is bijgewerkt (build {publication.build}): {partner_page(publication.slug)}")
+    elif publication.build_error:
+        click.echo(publication.build_error, err=True)
+        click.echo("Herstel de oorzaak en bouw opnieuw met: flask --app formhandler site build", err=True)
+    elif not publication.commit:
+        click.echo(
+            "Volgende stappen voor de redacteur:\n"
+            f"  1. Lees {record.name} na en vul de beschrijving eventueel aan.\n"
+            "  2. Controleer de records: make check\n"
+            "  3. Leg het record en het logo vast in git (commit) en push.\n"
+            "  4. Bouw en publiceer de site: make publish (met SITEURL=https://…)"
+        )
+    else:
+        click.echo("De CI van de siterepository bouwt de site en zet haar online.")
 
 
 @queue_cli.command("export")

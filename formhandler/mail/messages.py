@@ -14,6 +14,7 @@ from partners.dates import nl_date
 
 from ..kinds import APPLICATION, BY_FIELD, CHANGE
 from ..models import OutboxAttachment, OutboxMessage, Submission
+from ..publishing import live
 from ..queue import add_note
 from ..tokens import mint, status_url
 from .texts import one_line
@@ -47,7 +48,7 @@ def public_url() -> str:
 
 def partner_page(slug: str) -> str:
     """The absolute address of a partner's page on the live site."""
-    return f"{public_url()}/partners/{slug}/"
+    return live.partner_page(public_url(), slug)
 
 
 def _questions(item: Submission) -> str:

@@ -13,8 +13,8 @@ from partners.dates import nl_date
 from ..clock import local_date, start_of_local_day
 from ..kinds import APPLICATION, CHANGE
 from ..models import Event, Submission
-from .application import ALLIANCE
 from .markdown import markdown_text
+from .sentence import ALLIANCE
 
 
 def _published_since(session: Session, start: dt.datetime, kind: str) -> list[tuple[dt.datetime, Submission]]:
@@ -31,10 +31,14 @@ def _published_since(session: Session, start: dt.datetime, kind: str) -> list[tu
 
 
 def _partner_line(at: dt.datetime, item: Submission) -> str:
-    label = schema.TYPE_SINGULAR.get(item.organisation_type, item.organisation_type)
-    line = f"- **{markdown_text(item.organisation_name)}** ({label}), partner sinds {nl_date(local_date(at))}"
-    if item.website:
-        line += f": <{item.website}>" if not set("<> ") & set(item.website) else f": {markdown_text(item.website)}"
+    # As published: the reviewer may have edited the name, type or website before publishing.
+    edits = item.record_edits or {}
+    name, kind = edits.get("Title", item.organisation_name), edits.get("Type", item.organisation_type)
+    website = edits.get("Website", item.website)
+    label = schema.TYPE_SINGULAR.get(kind, kind)
+    line = f"- **{markdown_text(name)}** ({label}), partner sinds {nl_date(local_date(at))}"
+    if website:
+        line += f": <{website}>" if not set("<> ") & set(website) else f": {markdown_text(website)}"
     return line
 
 

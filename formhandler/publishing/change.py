@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from partners import schema
 from partners.logos import LogoError, check_logo
-from partners.records import PARTNERS_DIR, read_record
+from partners.records import PARTNERS_DIR, parse_header, read_record
 from partners.render import render_record
 from partners.schema import Record
 from partners.validate import InvalidValue
@@ -20,10 +20,11 @@ from ..clock import utcnow
 from ..kinds import BY_FIELD, CHANGE
 from ..models import Submission
 from ..queue import change_state
-from ..states import READY_TO_PUBLISH, TransitionError
-from .files import file_sha256, make_folder, record_file, write_atomically
-from .markdown import markdown_text
-from .publication import Publication, PublishError
+from ..states import READY_TO_PUBLISH, STATES, TransitionError
+from .errors import PublishError
+from .files import file_sha256, logo_users, record_file
+from .publication import Publication
+from .sentence import rename_in_sentence
 
 
 def current(content_dir: str | Path, slug: str) -> tuple[Record, str]:
@@ -92,10 +93,17 @@ def comparison(item: Submission, record: Record | None) -> list[tuple[str, str, 
     return rows
 
 
-def _split_body(text: str) -> str:
+def split_body(text: str) -> str:
     """The Markdown body of a record file: everything after the header's first blank line."""
-    _, _, body = text.partition("\n\n")
-    return body
+    return parse_header(text).body.strip("\n")
+
+
+def logo_to_remove(content_dir: str | Path, record: Record, new_logo: str) -> str:
+    """The old logo of `record` once it shows `new_logo`: '' when there is none, or another record still uses it."""
+    if not record.logo or record.logo == new_logo:
+        return ""
+    others = [slug for slug in logo_users(content_dir, record.logo) if slug != record.slug]
+    return "" if others else record.logo
 
 
 def render(item: Submission, content_dir: str | Path) -> Publication:
@@ -103,11 +111,11 @@ def render(item: Submission, content_dir: str | Path) -> Publication:
     record, text = current(content_dir, item.target_slug)
     requested = dict(item.requested or {})
     fields = record_fields(record)
-    body = _split_body(text)
+    body = split_body(text)
     if "Title" in requested:
         fields["Title"] = requested["Title"]
         # The generated first sentence names the organisation: keep it true after a rename.
-        body = body.replace(markdown_text(record.title), markdown_text(requested["Title"]))
+        body = rename_in_sentence(body, record.title, requested["Title"])
     for field in ("Website", "Summary"):
         if field in requested:
             fields[field] = requested[field]
@@ -129,57 +137,64 @@ def render(item: Submission, content_dir: str | Path) -> Publication:
         new_text = render_record(fields, body)
     except InvalidValue as exc:
         raise PublishError(f"De gevraagde wijziging past niet in een partnerrecord: {exc}.") from None
-    old_logo = record.logo if logo_filename and record.logo != fields["Logo"] else ""
+    old_logo = logo_to_remove(content_dir, record, fields["Logo"]) if logo_filename else ""
     return Publication(record.slug, new_text, logo_filename, logo_bytes, text, old_logo)
 
 
-def publish(
-    session: Session, item: Submission, content_dir: str | Path, actor: str, now: dt.datetime | None = None
-) -> Publication:
-    """Rewrite the record (and logo) of an approved change, unless an editor changed the record since."""
-    if item.state != READY_TO_PUBLISH[CHANGE]:
-        raise PublishError(
-            f"Alleen een goedgekeurde wijziging kan worden gepubliceerd; dit item heeft de status '{item.state}'."
+def what_changes(item: Submission) -> str:
+    """The requested changes in words, for the history and the commit message."""
+    return ", ".join(BY_FIELD[field].label.lower() for field in item.requested or {})
+
+
+@dataclasses.dataclass
+class ChangeJob:
+    """An approved change request: the partner's record rewritten, unless an editor changed it since the approval."""
+
+    item: Submission
+    actor: str
+    now: dt.datetime = dataclasses.field(default_factory=utcnow)
+
+    def prepare(self, session: Session, content: Path) -> Publication:
+        """Check the item is (still) approved and its record unchanged since, then render it."""
+        session.refresh(self.item)
+        if self.item.state != READY_TO_PUBLISH[CHANGE]:
+            raise PublishError(
+                "Alleen een goedgekeurde wijziging kan worden gepubliceerd; dit item heeft de status "
+                f"‘{STATES.get(self.item.state, self.item.state)}’."
+            )
+        check_unchanged(self.item, content)
+        return render(self.item, content)
+
+    def message(self, publication: Publication) -> str:
+        """The commit message: the partner, what changes, and the queue item."""
+        name = self.item.organisation_name
+        subject = (
+            f"Einde partnerschap: {name}"
+            if self.item.end_date is not None
+            else f"Wijziging van {name}: {what_changes(self.item)}"
         )
-    content = Path(content_dir)
-    path = record_file(content, item.target_slug)
-    _check_unchanged(item, path)
-    publication = render(item, content)
-    new_logo = publication.logo_path(content)
-    if new_logo is not None:
-        make_folder(new_logo.parent)
-        # First: the record never names a logo that is not there yet.
-        write_atomically(new_logo, publication.logo_bytes, replace=False)
-    replaced = False
-    try:
-        _check_unchanged(item, path)  # the last moment before the editor's file would be replaced
-        write_atomically(path, publication.record_text.encode("utf-8"), replace=True)
-        replaced = True
-        what = ", ".join(BY_FIELD[field].label.lower() for field in item.requested or {})
-        note = f"Wijziging ({what}) verwerkt in {PARTNERS_DIR}/{publication.slug}.md"
-        change_state(item, "gepubliceerd", actor, note, publishing=True, at=now or utcnow())
-        item.published_slug = publication.slug
-        session.commit()
-    except BaseException as exc:
-        session.rollback()
-        if replaced:
-            write_atomically(path, publication.old_text.encode("utf-8"), replace=True)
-        if new_logo is not None:
-            new_logo.unlink(missing_ok=True)
-        if isinstance(exc, SQLAlchemyError):
-            raise PublishError("De wachtrij kon niet worden bijgewerkt; er is niets gewijzigd.") from exc
-        raise
-    if publication.old_logo:
-        (content / publication.old_logo).unlink(missing_ok=True)
-    return publication
+        return (
+            f"{subject} (wijzigingsverzoek nr. {self.item.id})\n\n"
+            f"Gepubliceerd door {self.actor} via het beheer van het Alliantiebureau."
+        )
+
+    def record(self, session: Session, publication: Publication) -> None:
+        """Mark the change published."""
+        note = f"Wijziging ({what_changes(self.item)}) verwerkt in {PARTNERS_DIR}/{publication.slug}.md"
+        if publication.commit:
+            note += f" in commit {publication.commit[:12]}"
+        change_state(self.item, "gepubliceerd", self.actor, note, publishing=True, at=self.now)
+        self.item.published_slug = publication.slug
+        self.item.published_commit = publication.commit
 
 
-def _check_unchanged(item: Submission, path: Path) -> None:
+def check_unchanged(item: Submission, content_dir: str | Path) -> None:
     """Refuse when the record file differs from the one the reviewer approved."""
     if not item.record_sha256:
         raise PublishError("Van deze wijziging is bij het goedkeuren geen record vastgelegd; keur haar opnieuw goed.")
+    path = record_file(content_dir, item.target_slug)
     if not path.is_file() or file_sha256(path) != item.record_sha256:
         raise PublishError(
-            f"{path} is gewijzigd sinds de wijziging werd goedgekeurd. Er is niets overschreven: "
-            "bekijk het record, zet de wijziging terug naar 'in behandeling' of verwerk haar met de hand."
+            f"{PARTNERS_DIR}/{item.target_slug}.md is gewijzigd sinds de wijziging werd goedgekeurd. Er is niets "
+            "overschreven: bekijk het record, zet de wijziging terug naar ‘in behandeling’ of verwerk haar met de hand."
         )

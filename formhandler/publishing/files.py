@@ -1,4 +1,4 @@
-"""Files under content/: where a record lives, its hash, and the one writer that writes whole or not at all."""
+"""Files under content/: where a record lives, its hash, who uses a logo, and the one writer that writes whole."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from partners.records import PARTNERS_DIR
+from partners.records import PARTNERS_DIR, parse_header
 
-from .publication import PublishError
+from .errors import PublishError
 
 
 def record_file(content_dir: str | Path, slug: str) -> Path:
@@ -22,37 +22,45 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def prepare_folders(content: Path, paths: list[Path]) -> None:
-    """Refuse a missing content folder or an existing target; create partners/ and logos/ if needed."""
-    if not content.is_dir():
-        raise PublishError(f"De contentmap {content} bestaat niet.")
-    for path in paths:
-        if path.exists() or path.is_symlink():
-            raise PublishError(
-                f"{path} bestaat al. Publiceren overschrijft nooit bestaand werk: "
-                "kies een andere naam of verwerk dit item met de hand."
-            )
-        make_folder(path.parent)
+def text_sha256(text: str) -> str:
+    """The sha256 a record file holding `text` has."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def make_folder(folder: Path) -> None:
-    """Create `folder` (one level) if needed; refuse one that cannot be written."""
+def logo_users(content_dir: str | Path, logo: str) -> list[str]:
+    """Slugs of the records whose Logo header names `logo` (e.g. "logos/naam.svg")."""
+    users = []
+    for path in sorted((Path(content_dir) / PARTNERS_DIR).glob("*.md")):
+        try:
+            header = parse_header(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue  # an unreadable record names no logo we could know of; the build reports it
+        if header.values.get("Logo", "").strip() == logo:
+            users.append(path.stem)
+    return users
+
+
+def make_folder(folder: Path, shown: str | None = None) -> None:
+    """Create `folder` (one level) if needed; refuse one that cannot be written (named as `shown`)."""
+    shown = shown or str(folder)
     try:
         folder.mkdir(exist_ok=True)
     except OSError:
-        raise PublishError(f"De map {folder} kan niet worden aangemaakt.") from None
+        raise PublishError(f"De map {shown} kan niet worden aangemaakt.") from None
     if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise PublishError(f"In de map {folder} kan niet worden geschreven.")
+        raise PublishError(f"In de map {shown} kan niet worden geschreven.")
 
 
-def write_atomically(path: Path, data: bytes, *, replace: bool) -> None:
+def write_atomically(path: Path, data: bytes, *, replace: bool, shown: str | None = None) -> None:
     """Write `data` whole or not at all: a synced temp file in the same folder, then link or rename."""
     # With replace=False the last step is os.link, which fails when the target exists, so an
-    # editor's file is never overwritten; with replace=True it is os.replace.
+    # editor's file is never overwritten; with replace=True it is os.replace. Messages name the
+    # file as `shown` (relative to content/): a reviewer has no use for the server's paths.
+    shown = shown or str(path)
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError:
-        raise PublishError(f"In de map {path.parent} kan niet worden geschreven.") from None
+        raise PublishError(f"In de map van {shown} kan niet worden geschreven.") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -65,9 +73,9 @@ def write_atomically(path: Path, data: bytes, *, replace: bool) -> None:
             os.link(temp, path)
         _fsync_folder(path.parent)
     except FileExistsError:
-        raise PublishError(f"{path} bestaat al; er is niets overschreven.") from None
+        raise PublishError(f"{shown} bestaat al; er is niets overschreven.") from None
     except OSError:
-        raise PublishError(f"{path} kan niet worden geschreven; er is niets gewijzigd.") from None
+        raise PublishError(f"{shown} kan niet worden geschreven; er is niets gewijzigd.") from None
     finally:
         try:
             os.unlink(temp)

@@ -4,26 +4,43 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 from pathlib import Path
 
 from partners import schema
 from partners.records import PARTNERS_DIR
 
+from .errors import PublishError
+from .fileset import FileSet, Write
 
-class PublishError(Exception):
-    """Publishing is refused or failed; the message says why, in Dutch."""
+__all__ = ["Publication", "PublishError"]
 
 
 @dataclasses.dataclass(frozen=True)
 class Publication:
-    """The files one publication writes; a change also knows the record before it and the logo it replaces."""
+    """The files one publication writes; a change also knows the record before it and the logo it replaces.
+
+    Once published it also carries where it went: the commit, and the live build or why that failed.
+    """
 
     slug: str
     record_text: str
     logo_filename: str = ""
     logo_bytes: bytes = b""
     old_text: str = ""
-    old_logo: str = ""  # e.g. "logos/naam.svg", removed once the new record is in place
+    old_logo: str = ""  # e.g. "logos/naam.svg", removed once the new record is in place (if no other uses it)
+    commit: str = ""
+    build: str = ""  # the name of the live build that shows it
+    build_error: str = ""
+
+    def file_set(self, content_dir: str | Path) -> FileSet:
+        """The writes and removals under content_dir: the logo, then the record, then the old logo."""
+        writes = []
+        if self.logo_filename:
+            writes.append(Write(f"{schema.LOGO_DIR}/{self.logo_filename}", self.logo_bytes))
+        replaces = hashlib.sha256(self.old_text.encode("utf-8")).hexdigest() if self.old_text else ""
+        writes.append(Write(f"{PARTNERS_DIR}/{self.slug}.md", self.record_text.encode("utf-8"), replaces))
+        return FileSet(Path(content_dir), writes, [self.old_logo] if self.old_logo else [])
 
     def record_path(self, content_dir: str | Path) -> Path:
         """Where the record goes under content_dir."""

@@ -26,6 +26,7 @@ from ..states import READY_TO_PUBLISH, STATES, allowed_targets
 from ..web.headers import no_index
 from .auth import login_required
 from .procedure import procedure_view
+from .published import published_view
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 bp.after_request(no_index)
@@ -109,6 +110,7 @@ def detail(item_id: int) -> ResponseReturnValue:
         company_text=COMPANY_ACKNOWLEDGEMENT,
         **(change_view(item) if item.kind == CHANGE else {}),
         **procedure_view(get_session(), item),
+        **published_view(item),
     )
 
 

@@ -23,6 +23,7 @@ from ..web.headers import no_index
 from .admin import NOTE_MAX, _file_response
 from .auth import login_required
 from .procedure import signed_agreements
+from .published import flash_publication
 from .step_texts import CONSEQUENTIAL, step_text
 from .steps import publish_step, take_step
 
@@ -146,7 +147,9 @@ def _publish(item: Submission, note: str, draft: Draft | None, form: dict[str, s
     db = get_session()
     slug, _problem = _predicted_slug(item)
     try:
-        publish_step(db, item, g.reviewer, draft, content_dir=current_app.config["CONTENT_DIR"], slug=slug, note=note)
+        publication = publish_step(
+            db, item, g.reviewer, draft, content_dir=current_app.config["CONTENT_DIR"], slug=slug, note=note
+        )
     except Exception as exc:  # PublishError is Dutch by contract; nothing half-done stays in the session
         db.rollback()
         logger.warning("publish failed for item %s: %s", item.id, type(exc).__name__)
@@ -155,13 +158,8 @@ def _publish(item: Submission, note: str, draft: Draft | None, form: dict[str, s
             fresh, "gepubliceerd", error=f"Publiceren is niet gelukt; er is niets verstuurd. {exc}", form=form
         )
     outbox.send_now(item.id)
-    done = (
-        "De wijziging staat in het partnerrecord (en het logo is vervangen)."
-        if item.kind == CHANGE
-        else "Het partnerrecord en het logo zijn geschreven."
-    )
     sent = " Het bericht aan de aanvrager staat in de uitgaande post." if draft else ""
-    flash(f"{done} Vergeet niet ze te committen.{sent}", "success")
+    flash_publication(publication, change=item.kind == CHANGE, sent=sent)
     return redirect(url_for("admin.detail", item_id=item.id), code=303)
 
 

@@ -10,8 +10,9 @@ import shutil
 import pytest
 
 from tests.conftest import ROOT
-from tests.formhandler.helpers import add_item, write_partners
+from tests.formhandler.helpers import GONE, PARTNER, PARTNER_BODY, PARTNER_SVG, add_item, write_partners
 from tests.formhandler.smtp import MailServer
+from tests.site_repository import clone, make_site_repository
 
 
 @pytest.fixture
@@ -53,3 +54,25 @@ def bare_content(tmp_path):
     folder = tmp_path / "content"
     shutil.copytree(ROOT / "content" / "pages", folder / "pages")
     return folder
+
+
+# --- publishing through git (tests/site_repository.py) -----------------------------------------
+
+
+@pytest.fixture
+def site_remote(tmp_path):
+    """A bare remote holding the site, with Stichting Oude Naam (and its logo) and Gemeente Al Weg; (remote, editor)."""
+    records = {PARTNER["Slug"]: (PARTNER, PARTNER_BODY), GONE["Slug"]: (GONE, "Weg.")}
+    return make_site_repository(tmp_path / "git", records, {"stichting-oude-naam.svg": PARTNER_SVG})
+
+
+@pytest.fixture
+def site_repo(site_remote, tmp_path):
+    """The server's working copy of the site repository: a clone of `site_remote`."""
+    return clone(site_remote[0], tmp_path / "site-repo")
+
+
+@pytest.fixture
+def git_app(make_app, site_repo):
+    """The app publishing through git into `site_repo`, pushing to its remote."""
+    return make_app(PUBLISH_TARGET="git", SITE_REPO=str(site_repo), CONTENT_DIR=str(site_repo / "content"))

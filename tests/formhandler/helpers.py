@@ -24,6 +24,7 @@ from formhandler.mail import outbox
 from formhandler.mail.texts import build_mails
 from formhandler.models import Submission
 from formhandler.review.accounts import create_user
+from formhandler.review.steps import move
 from formhandler.states import FORWARD
 from partners.criteria import CRITERIA, CRITERIA_HASH
 from partners.logos import Logo as CheckedLogo
@@ -227,6 +228,31 @@ def write_partners(content_dir: Path) -> None:
     (content_dir / "partners" / "gemeente-al-weg.md").write_text(render_record(GONE, "Weg."), encoding="utf-8")
 
 
+def add_change(session: Session, content_dir: Path, kind: str, slug: str = "stichting-oude-naam") -> Submission:
+    """A change request of `kind` (a key of CHANGE_KINDS) for `slug`, approved against the record in content_dir."""
+    requested = dict(CHANGE_KINDS[kind][1])
+    logo = None
+    if kind == "logo":
+        logo = check_logo(raster("png", (60, 30), (200, 30, 30)))
+    data = submission_data(
+        kind="wijziging",
+        target_slug=slug,
+        requested=requested,
+        end_date=dt.date.fromisoformat(requested["Until"]) if kind == "einde" else None,
+        organisation_name="Stichting Oude Naam",
+        website="https://oud.example.nl",
+        criteria=[],
+        criteria_hash="",
+        contributions=[],
+    )
+    item, created = queue.add_submission(session, data, logo)
+    assert created
+    for target in ("in_behandeling", "goedgekeurd"):
+        move(item, target, "tester", content_dir=content_dir)
+    session.commit()
+    return item
+
+
 def change_form(**fields: object) -> dict:
     """A valid request for the partner on disk; None leaves a field out."""
     data = {
@@ -293,10 +319,11 @@ def post_form(client: FlaskClient, page_url: str, action: str, data: dict) -> Te
 
 
 def concrete(rule: object) -> str:
-    """A URL for a URL-map rule with sample values for its arguments: 1 for a number, the first choice of an any()."""
+    """A URL for a URL-map rule with sample values: 1 for a number, the first choice of an any(), else a slug."""
     url = str(rule)
     url = re.sub(r"<int:[^>]+>", "1", url)
-    return re.sub(r"<any\(([a-z]+)[^>]*\):[^>]+>", r"\1", url)
+    url = re.sub(r"<any\(([a-z]+)[^>]*\):[^>]+>", r"\1", url)
+    return re.sub(r"<(?:string:)?[a-z_]+>", "stichting-oude-naam", url)
 
 
 def step(client: FlaskClient, item_id: int, target: str, **data: str) -> TestResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-OUR_GROUPS = ("db", "mail", "privacy", "queue", "user")
+OUR_GROUPS = ("db", "mail", "privacy", "queue", "site", "user")
 # Words that mark a sentence as Dutch and never occur in an English one.
 DUTCH_WORDS = {
     "de",

@@ -122,7 +122,7 @@ def test_publish_writes_the_files_and_tells_the_next_steps(runner, session, tmp_
     assert result.exit_code == 0, result.output
     record = content / "partners" / "stichting-gezonde-wijk.md"
     assert str(record) in result.stdout and str(content / "logos" / "stichting-gezonde-wijk.svg") in result.stdout
-    assert "make check" in result.stdout and "commit" in result.stdout and "make build" in result.stdout
+    assert "make check" in result.stdout and "commit" in result.stdout and "make publish" in result.stdout
     assert f"Since: {local_date(utcnow()).isoformat()}" in record.read_text()  # the Dutch date, not the host's
     again = invoke(runner, "queue", "publish", item.id)
     assert again.exit_code == 1 and "is niet gepubliceerd" in again.stderr

@@ -86,3 +86,28 @@ def test_0003_keeps_waiting_mail_and_adds_the_procedures_tables(empty_db_url):
     assert tuple(row) == ("jan@example.org", "Bevestiging", False, None)
     assert {"status_tokens", "signed_agreements", "outbox_attachments"} <= tables
     engine.dispose()
+
+
+def test_publishing_through_git_adds_its_columns_and_table_without_touching_an_item(empty_db_url):
+    engine = make_engine(empty_db_url)
+    upgrade(engine, "0002")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO submissions (kind, state, created_at, updated_at, fingerprint, organisation_name, "
+                "organisation_type, website, kvk_number, city, contact_name, contact_role, email, phone, "
+                "offers_stop_support, criteria, criteria_hash, criteria_accepted_at, company_acknowledged, "
+                "contributions, contribution_text, motivation, privacy_consent_at, suspect_reasons, published_slug, "
+                "target_slug, record_sha256) VALUES "
+                "('aanmelding', 'gepubliceerd', :now, :now, 'f2', 'Gemeente Oud', 'overheid', '', '', '', 'Jan', "
+                "'', 'jan@example.org', '', false, '[]', 'h', :now, false, '[]', '', '', :now, '[]', 'gemeente-oud', "
+                "'', '')"
+            ),
+            {"now": "2025-01-01 00:00:00+00:00"},
+        )
+    upgrade(engine, "0004_publishing")
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT published_slug, published_commit, record_edits FROM submissions")).one()
+        edits = connection.execute(text("SELECT count(*) FROM partner_edits")).scalar_one()
+    assert tuple(row) == ("gemeente-oud", "", None) and edits == 0
+    engine.dispose()

@@ -50,3 +50,13 @@ def test_announcement_without_new_partners_says_so(session):
     assert announcement(session, dt.date(2026, 1, 1)) == (
         "# Nieuwe partners sinds 1 januari 2026\n\nEr zijn in deze periode geen nieuwe partners gepubliceerd.\n"
     )
+
+
+def test_announcement_names_the_partner_as_published(session, bare_content):
+    item = add_item(session, "getekend")
+    item.record_edits = {"Title": "Gezonde Wijk Utrecht", "Website": "https://www.gezondewijkutrecht.example.nl"}
+    session.commit()
+    publishing.publish(session, item, bare_content, "redacteur", NOW)
+    text = announcement(session, dt.date(2026, 11, 1))
+    assert "- **Gezonde Wijk Utrecht** (Maatschappelijke organisatie), partner sinds 20 november 2026: " in text
+    assert "<https://www.gezondewijkutrecht.example.nl>" in text and "Stichting Gezonde Wijk" not in text

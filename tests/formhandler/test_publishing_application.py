@@ -90,7 +90,7 @@ def test_logo_extension_follows_the_content(session, bare_content, kind, filenam
 @pytest.mark.parametrize("state", ["nieuw", "in_behandeling", "stukken_verstuurd", "afgewezen", "spam"])
 def test_only_a_signed_item_is_published(session, bare_content, state):
     item = add_item(session, state, "svg")
-    with pytest.raises(publishing.PublishError, match="Alleen een item met de status 'Overeenkomst getekend'"):
+    with pytest.raises(publishing.PublishError, match="Alleen een item met de status ‘Overeenkomst getekend’"):
         publishing.publish(session, item, bare_content, "redacteur", NOW)
     assert files_in(bare_content) == [] and queue.get(session, item.id).state == state
 
@@ -98,7 +98,7 @@ def test_only_a_signed_item_is_published(session, bare_content, state):
 def test_an_already_published_item_is_not_published_twice(session, bare_content):
     item = add_item(session, "getekend", "svg")
     publishing.publish(session, item, bare_content, "redacteur", NOW)
-    with pytest.raises(publishing.PublishError, match="status 'gepubliceerd'"):
+    with pytest.raises(publishing.PublishError, match="dit item heeft de status ‘Gepubliceerd’"):
         publishing.publish(session, item, bare_content, "redacteur", NOW)
 
 

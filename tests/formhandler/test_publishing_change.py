@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from formhandler import queue
-from formhandler.publishing import PublishError, change
+from formhandler import publishing, queue
+from formhandler.publishing import PublishError
 from tests.conftest import run_pelican
-from tests.formhandler.helpers import CHANGE_KINDS, PARTNER_SVG, db_session, post_change, step
+from tests.formhandler.helpers import CHANGE_KINDS, PARTNER_BODY, PARTNER_SVG, db_session, post_change, step
 
 RECORD = "partners/stichting-oude-naam.md"
 OLD_LOGO = "logos/stichting-oude-naam.svg"
@@ -108,8 +108,8 @@ def test_a_failed_commit_leaves_the_files_as_they_were(app, client, admin_client
             raise OperationalError("COMMIT", {}, Exception("disk full"))
 
         monkeypatch.setattr(session, "commit", broken)
-        with pytest.raises(PublishError, match="er is niets gewijzigd"):
-            change.publish(session, item, content_dir, "tester")
+        with pytest.raises(PublishError, match="er is niets gepubliceerd"):
+            publishing.publish(session, item, content_dir, "tester")
     assert (content_dir / RECORD).read_bytes() == before
     assert sorted(p.name for p in (content_dir / "logos").iterdir()) == ["stichting-oude-naam.svg"]
     assert not [p for p in (content_dir / "partners").iterdir() if p.name.startswith(".")]  # no temp files
@@ -139,3 +139,43 @@ def test_approving_needs_the_record_on_disk(app, client, admin_client, content_d
     assert response.status_code == 200 and state_of(app, 1) == "in_behandeling"
     assert "Er is niets gewijzigd. Het partnerrecord" in response.get_data(as_text=True)
     assert "bestaat niet (meer)" in response.get_data(as_text=True)
+
+
+def test_a_rename_rewrites_the_generated_sentence_and_nothing_else(app, client, admin_client, runner, content_dir):
+    path = content_dir / RECORD
+    history = "\n\nStichting Oude Naam werd in 1990 opgericht; de naam Stichting Oude Naam bleef tot 2026.\n"
+    path.write_text(path.read_text(encoding="utf-8") + history, encoding="utf-8")
+    item_id = request_and_approve(client, admin_client, CHANGE_KINDS["naam"][0])
+    assert runner.invoke(args=["queue", "publish", str(item_id)]).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert "\n\nStichting Nieuwe Naam is partner van de Alliantie Nederland Rookvrij! sinds 15 januari 2024.\n" in text
+    assert "Stichting Oude Naam werd in 1990 opgericht; de naam Stichting Oude Naam bleef tot 2026." in text
+    assert "Title: Stichting Nieuwe Naam" in text
+
+
+def test_a_rename_leaves_a_description_without_the_generated_sentence_alone(
+    app, client, admin_client, runner, content_dir
+):
+    path = content_dir / RECORD
+    own = "Stichting Oude Naam is al jaren actief in Zwolle.\n"
+    path.write_text(path.read_text(encoding="utf-8").replace(PARTNER_BODY + "\n", own), encoding="utf-8")
+    item_id = request_and_approve(client, admin_client, CHANGE_KINDS["naam"][0])
+    assert runner.invoke(args=["queue", "publish", str(item_id)]).exit_code == 0
+    assert path.read_text(encoding="utf-8").endswith("\n\n" + own)
+
+
+def test_a_logo_that_another_record_uses_is_not_removed(app, client, admin_client, runner, content_dir):
+    twin = (content_dir / RECORD).read_text(encoding="utf-8")
+    twin = twin.replace("Slug: stichting-oude-naam", "Slug: tweeling").replace(
+        "Title: Stichting Oude Naam", "Title: Tweeling"
+    )
+    (content_dir / "partners" / "tweeling.md").write_text(twin, encoding="utf-8")
+    item_id = request_and_approve(client, admin_client, CHANGE_KINDS["logo"][0])
+    preview = admin_client.get(f"/beheer/{item_id}/publicatie").get_data(as_text=True)
+    assert "wordt verwijderd" not in preview
+    result = runner.invoke(args=["queue", "publish", str(item_id)])
+    assert result.exit_code == 0, result.output
+    assert (content_dir / OLD_LOGO).read_bytes() == PARTNER_SVG and "Verwijderd" not in result.output
+    assert "Logo: logos/stichting-oude-naam.svg" in (content_dir / "partners" / "tweeling.md").read_text(
+        encoding="utf-8"
+    )
