@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("FORMHANDLER_DEVELOPMENT", "true")
     # One process, no timer: mail (written to this terminal) goes out with the request.
     os.environ.setdefault("FORMHANDLER_MAIL_SEND_INLINE", "true")
+    # The links in mails point at this server, not at the public site.
+    os.environ.setdefault("FORMHANDLER_PUBLIC_URL", f"http://{args.host}:{args.port}")
     from formhandler import create_app
     from formhandler.db import require_newest_schema
 

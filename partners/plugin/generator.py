@@ -10,6 +10,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from .. import export, schema
+from ..contact import contact_from
 from ..criteria import CRITERIA
 from ..logos import LogoError
 from ..records import RecordError, load_records, read_record, wall_order
@@ -71,6 +72,7 @@ class PartnerGenerator(Generator):
             or self.settings.get("PARTNERS_DEV_SITEURL", "http://127.0.0.1:8000"),
             contribution_labels=schema.CONTRIBUTIONS,
             partner_criteria=CRITERIA,
+            contact=contact_from(self.settings),
         )
 
     def _process_logo(self, content: Path, record: Record) -> list[Problem]:

@@ -12,6 +12,7 @@ import urllib.request
 import pytest
 
 from partners.render import render_record
+from tests.browser import screenshot
 from tests.conftest import ROOT
 
 TIMEOUT = 60  # seconds for each step on a busy 2-core machine
@@ -48,6 +49,20 @@ def wait_for(check, what: str, terminal: Terminal):
             return result
         time.sleep(0.1)
     pytest.fail(f"{what} niet binnen {TIMEOUT} s:\n{terminal.text()[-3000:]}")
+
+
+def wait_for_first_build(url: str, terminal: Terminal) -> None:
+    """Until the preview serves the first build, with its live script marked as build 1."""
+    tag = '<script src="/__voorbeeld/live.js" data-build="1" defer></script></head>'
+    wait_for(
+        lambda: "Gemeente Een" in page(f"{url}/partners/") and tag in page(f"{url}/partners/"), "eerste build", terminal
+    )
+
+
+@pytest.fixture
+def browser_page(page):
+    """The browser fixture's page (this module's `page` is a plain HTTP GET)."""
+    return page
 
 
 def page(url: str) -> str:
@@ -118,3 +133,45 @@ def test_serve_shows_errors_with_path_and_line_and_keeps_serving(serve):
         (ROOT / "content" / "pages" / "privacy.md").read_text() + "\n\nNieuwe alinea voor de test.\n"
     )
     wait_for(lambda: "Nieuwe alinea voor de test." in page(f"{url}/privacy/"), "gewijzigde pagina", terminal)
+
+
+def test_preview_adds_its_script_only_to_what_it_serves(serve):
+    """The live script is added by the server: the built files are those of a normal build."""
+    url, record, terminal = serve
+    wait_for_first_build(url, terminal)
+    output = record.parent.parent.parent / "output"
+    assert "__voorbeeld" not in (output / "partners" / "index.html").read_text(encoding="utf-8")
+    assert "EventSource" in page(f"{url}/__voorbeeld/live.js")
+
+
+@pytest.mark.browser
+def test_a_saved_record_reloads_the_open_page_by_itself(serve, browser_page):
+    url, record, terminal = serve
+    wait_for_first_build(url, terminal)
+    browser_page.goto(f"{url}/partners/")
+    browser_page.evaluate("window.nogNietHerladen = true")
+    record.write_text(render_record({**GOOD, "Title": "Gemeente Twee"}, "Beschrijving."))
+    browser_page.get_by_role("link", name="Gemeente Twee").wait_for(timeout=TIMEOUT * 1000)
+    assert browser_page.evaluate("window.nogNietHerladen === undefined"), "the page reloaded itself"
+    assert browser_page.get_by_role("link", name="Gemeente Een").count() == 0
+    assert browser_page.console_errors == []
+
+
+@pytest.mark.browser
+def test_a_broken_save_shows_the_problem_in_the_page_until_it_is_fixed(serve, browser_page):
+    url, record, terminal = serve
+    wait_for_first_build(url, terminal)
+    browser_page.goto(f"{url}/partners/gemeente-een/")
+    record.write_text(record.read_text().replace("Since: 2024-01-01", "Since: 2024-13-01"))
+    alert = browser_page.get_by_role("alert")
+    alert.wait_for(timeout=TIMEOUT * 1000)
+    assert alert.get_by_role("heading").inner_text() == "De site kon niet worden gebouwd: 1 fout"
+    assert f"{record}:4: Since: '2024-13-01' is geen bestaande datum" in alert.inner_text()
+    assert browser_page.locator("h1").inner_text() == "Gemeente Een"  # the last good page stays
+    screenshot(browser_page, "serve-build-error")
+    # A page opened while the build is broken shows the problem too.
+    browser_page.goto(f"{url}/partners/")
+    browser_page.get_by_role("alert").wait_for(timeout=TIMEOUT * 1000)
+    record.write_text(render_record({**GOOD, "Title": "Gemeente Drie"}, "Beschrijving."))
+    browser_page.get_by_role("link", name="Gemeente Drie").wait_for(timeout=TIMEOUT * 1000)
+    assert browser_page.get_by_role("alert").count() == 0
