@@ -25,9 +25,9 @@ class Contact:
 
     @property
     def phone_href(self) -> str:
-        """The tel: link of the phone number: its digits, with a leading + kept."""
+        """The tel: link of the phone number: its digits, with a leading + kept and a "(0)" after it dropped."""
         plus = "+" if self.phone.startswith("+") else ""
-        digits = re.sub(r"\D", "", self.phone)
+        digits = re.sub(r"\D", "", self.phone.replace("(0)", "") if plus else self.phone)
         return f"tel:{plus}{digits}" if digits else ""
 
 

@@ -19,6 +19,7 @@ from ..validate import Problem
 from .feeds import write_feeds, write_robots, write_sitemap
 from .files import write_if_changed
 from .logo_files import LogoFiles, WallLogo
+from .tiles import initials
 from .static import publish_static
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class PartnerGenerator(Generator):
             partner_types=schema.TYPES,
             partner_logos=self.logos,
             partner_url=partner_url,
+            initials=initials,
             # Absolute: the badge snippet on a partner page is pasted into other sites.
             public_site_url=self.settings.get("SITEURL")
             or self.settings.get("PARTNERS_DEV_SITEURL", "http://127.0.0.1:8000"),
