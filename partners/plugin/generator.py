@@ -19,8 +19,8 @@ from ..validate import Problem
 from .feeds import write_feeds, write_robots, write_sitemap
 from .files import write_if_changed
 from .logo_files import LogoFiles, WallLogo
-from .tiles import initials
 from .static import publish_static
+from .tiles import initials
 
 logger = logging.getLogger(__name__)
 

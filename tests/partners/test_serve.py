@@ -1,5 +1,7 @@
-"""`python -m partners serve`: the editor's live preview survives a broken record and picks up the fix."""
+"""`python -m partners serve`: the editor's preview rebuilds on every save, reloads the browser and shows errors."""
 
+import argparse
+import filecmp
 import os
 import shutil
 import signal
@@ -12,15 +14,16 @@ import urllib.request
 import pytest
 
 from partners.render import render_record
+from partners.serve import rebuild, serve_settings
 from tests.browser import screenshot
-from tests.conftest import ROOT
+from tests.conftest import FIXED_TODAY, ROOT, run_pelican
 
 TIMEOUT = 60  # seconds for each step on a busy 2-core machine
 SETTINGS = """import sys
 sys.path.insert(0, {root!r})
 from pelicanconf import *
 CACHE_PATH = {cache!r}
-PARTNERS_TODAY = "2026-11-28"
+PARTNERS_TODAY = "{today}"
 """
 GOOD = {"Title": "Gemeente Een", "Slug": "gemeente-een", "Type": "overheid", "Since": "2024-01-01"}
 
@@ -83,7 +86,7 @@ def serve(tmp_path, free_port):
     record = content / "partners" / "gemeente-een.md"
     record.write_text(render_record(GOOD, "Beschrijving."), encoding="utf-8")
     settings = tmp_path / "settings.py"
-    settings.write_text(SETTINGS.format(root=str(ROOT), cache=str(tmp_path / "cache")))
+    settings.write_text(SETTINGS.format(root=str(ROOT), cache=str(tmp_path / "cache"), today=FIXED_TODAY))
     port = free_port
     process = subprocess.Popen(
         [
@@ -175,3 +178,55 @@ def test_a_broken_save_shows_the_problem_in_the_page_until_it_is_fixed(serve, br
     record.write_text(render_record({**GOOD, "Title": "Gemeente Drie"}, "Beschrijving."))
     browser_page.get_by_role("link", name="Gemeente Drie").wait_for(timeout=TIMEOUT * 1000)
     assert browser_page.get_by_role("alert").count() == 0
+
+
+def serve_args(settings, content, output) -> argparse.Namespace:
+    """The command line of `serve` as the rebuild reads it."""
+    return argparse.Namespace(
+        settings=str(settings), content=str(content), output=str(output), host="127.0.0.1", port=8000
+    )
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_in_one_process_write_what_a_full_build_writes(synthetic_content, tmp_path):
+    """serve's own rebuild, again and again in one process: after each edit the output equals a clean build."""
+    content, fields = synthetic_content
+    settings = tmp_path / "serve.py"
+    settings.write_text(SETTINGS.format(root=str(ROOT), cache=str(tmp_path / "serve-cache"), today=FIXED_TODAY))
+    args = argparse.Namespace(
+        settings=str(settings), content=str(content), output=str(tmp_path / "serve-out"), host="127.0.0.1", port=8000
+    )
+    assert rebuild(serve_settings(args)) == []
+    record = content / "partners" / f"{fields[7]['Slug']}.md"
+    edits = [
+        lambda: record.write_text(record.read_text().replace(f"Title: {fields[7]['Title']}", "Title: Nieuwe naam")),
+        lambda: (content / fields[9]["Logo"]).write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"/>'
+        ),
+        lambda: record.unlink(),
+    ]
+    for step, edit in enumerate(edits):
+        edit()
+        assert rebuild(serve_settings(args)) == []
+        clean = run_pelican(content, tmp_path / f"clean{step}" / "output")
+        served = tmp_path / "serve-out"
+        left = sorted(str(p.relative_to(served)) for p in served.rglob("*") if p.is_file())
+        assert left == sorted(str(p.relative_to(clean)) for p in clean.rglob("*") if p.is_file()), step
+        assert filecmp.cmpfiles(served, clean, left, shallow=False)[1:] == ([], []), step
+
+
+def test_serve_keeps_the_last_good_output_when_a_record_is_bad(synthetic_content, tmp_path, capsys):
+    content, fields = synthetic_content
+    settings = tmp_path / "serve.py"
+    settings.write_text(SETTINGS.format(root=str(ROOT), cache=str(tmp_path / "cache"), today=FIXED_TODAY))
+    args = argparse.Namespace(
+        settings=str(settings), content=str(content), output=str(tmp_path / "out"), host="127.0.0.1", port=8000
+    )
+    assert rebuild(serve_settings(args)) == []
+    wall = (tmp_path / "out" / "partners" / "index.html").read_bytes()
+    broken = content / "partners" / f"{fields[0]['Slug']}.md"
+    broken.write_text(broken.read_text().replace("Since: ", "Since: 20x"))
+    assert rebuild(serve_settings(args)) != []
+    err = capsys.readouterr().err
+    assert f"{broken}:" in err and "1 fout; het voorbeeld toont de laatste goede versie." in err
+    assert (tmp_path / "out" / "partners" / "index.html").read_bytes() == wall

@@ -11,7 +11,7 @@ from partners.contact import ContactError, contact_from
 from tests.conftest import ROOT, run_pelican
 
 #: Settings an operator could set; none of these are the real bureau's (it has given only its e-mail address).
-CONTACT = {
+CONTACT: dict[str, object] = {
     "CONTACT_EMAIL": "vragen@bureau.voorbeeld.nl",
     "CONTACT_ADDRESS": ["Postbus 1234", "3500 AB Utrecht"],
     "CONTACT_PHONE": "030 123 45 67",
@@ -30,7 +30,7 @@ def contact_site(tmp_path_factory):
     """The real content with a founder, built with every contact setting set."""
     base = tmp_path_factory.mktemp("contact")
     shutil.copytree(ROOT / "content", base / "content")
-    return run_pelican(base / "content", base / "output", **CONTACT)
+    return run_pelican(base / "content", base / "output", **CONTACT)  # type: ignore[arg-type]
 
 
 def public_pages(output):
