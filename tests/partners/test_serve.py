@@ -230,3 +230,20 @@ def test_serve_keeps_the_last_good_output_when_a_record_is_bad(synthetic_content
     err = capsys.readouterr().err
     assert f"{broken}:" in err and "1 fout; het voorbeeld toont de laatste goede versie." in err
     assert (tmp_path / "out" / "partners" / "index.html").read_bytes() == wall
+
+
+def test_make_build_serve_and_run_link_to_the_port_they_serve_on():
+    """A development build's absolute links (feeds, sitemap, badge) name the port make serves it on."""
+    dry = subprocess.run(
+        ["make", "-n", "build", "serve", "run", "PORT=9123", "HOST=127.0.0.2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "pelican content -s pelicanconf.py -o output -e PARTNERS_DEV_SITEURL='\"http://127.0.0.2:9123\"'" in dry
+    assert "-m partners serve --port 9123 --host 127.0.0.2" in dry
+    assert "-m formhandler.devserver --host 127.0.0.2 --port 9123" in dry
+    args = serve_args(ROOT / "pelicanconf.py", ROOT / "content", ROOT / "output")
+    args.port = 9123
+    assert serve_settings(args)["PARTNERS_DEV_SITEURL"] == "http://127.0.0.1:9123"
