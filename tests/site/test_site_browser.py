@@ -219,3 +219,35 @@ def test_axe_finds_a_violation_where_there_is_one(page):
     """The checker itself: a page with an image without alt text and an unlabelled field fails."""
     page.set_content('<html lang="nl"><head><title>x</title></head><body><img src="/a.png"><input></body></html>')
     assert {v["id"] for v in axe_violations(page)} >= {"image-alt", "label"}
+
+
+def _contrast(rgb_a: str, rgb_b: str) -> float:
+    """WCAG contrast ratio of two computed CSS colours (rgb(r, g, b))."""
+
+    def luminance(rgb: str) -> float:
+        channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    light, dark = sorted((luminance(rgb_a), luminance(rgb_b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    "group, colour",
+    [
+        ("oprichter", "rgb(11, 93, 80)"),
+        ("maatschappelijke-organisatie", "rgb(29, 79, 145)"),
+        ("overheid", "rgb(106, 44, 112)"),
+    ],
+)
+def test_tiles_without_logo_wear_their_types_colour_with_aa_contrast(page, plain_url, group, colour):
+    page.goto(f"{plain_url}/partners/")
+    tile = page.locator(f"[data-group='{group}'] .tile-fallback").first
+    style = tile.evaluate(
+        "a => { const s = getComputedStyle(a); return [s.borderTopColor, s.color, s.backgroundColor] }"
+    )
+    initials = tile.locator("b").evaluate("b => { const s = getComputedStyle(b); return [s.backgroundColor, s.color] }")
+    assert style[0] == colour and initials[0] == colour
+    assert _contrast(initials[0], initials[1]) >= 4.5  # the initials: white on the type's colour
+    assert _contrast(style[1], style[2]) >= 4.5  # the name under them
