@@ -140,7 +140,7 @@ def test_partner_page_offers_a_badge_linking_back(request, built, base):
     snippet = badge_snippet(out / "partners" / "longfonds" / "index.html")
     assert snippet == (
         f'<a href="{base}/partners/longfonds/"><img src="{base}/theme/img/partner-badge.svg" '
-        'width="240" height="64" alt="Partner van Alliantie Nederland Rookvrij!"></a>'
+        'width="240" height="64" alt="Partner van de Alliantie Nederland Rookvrij!"></a>'
     )
     # The badge itself: a self-contained SVG of the size the snippet states, nothing fetched from elsewhere.
     svg = (out / "theme" / "img" / "partner-badge.svg").read_text(encoding="utf-8")
