@@ -6,6 +6,8 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 STAMP  := $(VENV)/.installed-stamp
 PELICAN_OPTS ?=
+# A development build's absolute links (feeds, sitemap, badge) point at the server that shows it.
+DEV_SITEURL := -e PARTNERS_DEV_SITEURL='"http://$(HOST):$(PORT)"'
 
 .PHONY: setup build publish public-siteurl check serve run reviewer test lint bench clean
 
@@ -18,7 +20,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install everything
 
 build: setup ## validate the records and build the site into output/
-	$(BIN)/pelican content -s pelicanconf.py -o output $(PELICAN_OPTS)
+	$(BIN)/pelican content -s pelicanconf.py -o output $(DEV_SITEURL) $(PELICAN_OPTS)
 
 publish: public-siteurl setup ## production build for the public site: SITEURL=https://… make publish
 	SITEURL="$(SITEURL)" $(BIN)/pelican content -s publishconf.py -o output $(PELICAN_OPTS)
@@ -34,7 +36,7 @@ public-siteurl:
 check: setup ## validate every partner record and logo; exit 1 on any error
 	$(BIN)/python -m partners check content
 
-serve: setup ## live-reloading preview for editors on http://$(HOST):$(PORT)
+serve: setup ## preview for editors on http://$(HOST):$(PORT): rebuilds on every save, reloads the browser, shows build errors in the page
 	$(BIN)/python -m partners serve --port $(PORT) --host $(HOST)
 
 run: build ## build, then serve site + form + admin on http://$(HOST):$(PORT)

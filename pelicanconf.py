@@ -12,6 +12,12 @@ SITENAME = "Alliantie Nederland Rookvrij!"
 SITEURL = ""
 # Absolute links in the feed and sitemap of a development build point here.
 PARTNERS_DEV_SITEURL = "http://127.0.0.1:8000"
+# The Alliantiebureau's contact details: in the footer of every page, on /contact/ and in the
+# privacy and accessibility statements. Address and phone appear only when set (address: one
+# string per line). The form handler's CONTACT_* settings (docs/settings.md) hold the same values.
+CONTACT_EMAIL = "bureau@alliantienederlandrookvrij.nl"
+CONTACT_ADDRESS: list[str] = []
+CONTACT_PHONE = ""
 PATH = "content"
 # The theme (templates/ and static/) lives in the partners package, partners/theme/, and is installed
 # with it as package data: the form handler's pages extend the same base.html.

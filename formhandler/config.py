@@ -43,6 +43,11 @@ def default_config(instance_path: str) -> dict[str, Any]:
         AUTO_UPGRADE=True,
         MIN_FILL_SECONDS=3,
         NOTIFY_TO="bureau@alliantienederlandrookvrij.nl",
+        # The bureau's contact details in the footer of the form's pages: the same values as in
+        # pelicanconf.py, which shows them on the rest of the site.
+        CONTACT_EMAIL="bureau@alliantienederlandrookvrij.nl",
+        CONTACT_ADDRESS="",
+        CONTACT_PHONE="",
         MAIL_FROM="Alliantie Nederland Rookvrij! <noreply@alliantienederlandrookvrij.nl>",
         MAIL_BACKEND="log",
         MAIL_SEND_INLINE=False,

@@ -47,90 +47,10 @@ def cmd_new(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    """Live-reloading preview: rebuild on every change; a bad record is reported, never fatal."""
-    import logging
-    import queue
-    import threading
+    """Preview that rebuilds on every save and reloads the browser (partners/serve.py)."""
+    from .serve import serve
 
-    import watchfiles
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
-
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    logging.getLogger("partners.plugin").setLevel(logging.CRITICAL)  # _rebuild prints the problems once
-    Path(args.output).mkdir(parents=True, exist_ok=True)
-    RootedHTTPServer.allow_reuse_address = True
-    server = RootedHTTPServer(args.output, (args.host, args.port), ComplexHTTPRequestHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Voorbeeld op http://{args.host}:{args.port}/ — stoppen met Ctrl-C.", flush=True)
-    settings = _serve_settings(args)
-    # One watcher for the whole session, started before the first build: a save made while a
-    # build runs (or right after the first one) is queued, never lost.
-    watched = [args.content, settings["THEME"], args.settings]
-    pending: queue.Queue = queue.Queue()
-    ready = threading.Event()
-
-    def watch() -> None:
-        """Queue every batch of changes the watcher reports."""
-        for changes in watchfiles.watch(*watched, debounce=200, step=50, yield_on_timeout=True, rust_timeout=200):
-            ready.set()  # the first (empty) yield means the watcher is live
-            if changes:
-                pending.put(changes)
-
-    threading.Thread(target=watch, daemon=True).start()
-    ready.wait(timeout=30)
-    _rebuild(settings)
-    try:
-        while True:
-            changes = pending.get()
-            while not pending.empty():
-                changes |= pending.get_nowait()
-            names = ", ".join(sorted({Path(p).name for _, p in changes}))
-            print(f"Gewijzigd: {names}; opnieuw bouwen…", flush=True)
-            settings = _serve_settings(args)
-            _rebuild(settings)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-    return 0
-
-
-def _serve_settings(args) -> dict:
-    """Read the settings again for every build, so a changed pelicanconf.py takes effect."""
-    from pelican.settings import read_settings
-
-    return read_settings(
-        args.settings,
-        override={"PATH": str(Path(args.content).resolve()), "OUTPUT_PATH": str(Path(args.output).resolve())},
-    )
-
-
-def _rebuild(settings: dict) -> bool:
-    """One build; on failure say what to fix and keep the last good output online."""
-    import time
-
-    from pelican import Pelican
-
-    from .records import RecordError
-
-    start = time.perf_counter()
-    try:
-        Pelican(settings).run()
-    except RecordError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr, flush=True)
-        print(
-            f"{len(exc.problems)} fout(en); het voorbeeld toont de laatste goede versie. "
-            "Sla het bestand opnieuw op na het herstellen.",
-            file=sys.stderr,
-            flush=True,
-        )
-        return False
-    except Exception as exc:  # a broken template or page must not stop the preview either
-        print(f"Bouwen mislukt: {exc}", file=sys.stderr, flush=True)
-        return False
-    print(f"Klaar in {time.perf_counter() - start:.1f} s.", flush=True)
-    return True
+    return serve(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--since", help="datum waarop het partnerschap definitief werd (JJJJ-MM-DD)")
     new.add_argument("--content", default="content")
     new.set_defaults(func=cmd_new)
-    serve = sub.add_parser("serve", help="voorbeeldweergave die bij elke wijziging opnieuw bouwt")
+    serve = sub.add_parser("serve", help="voorbeeld dat bij elke wijziging opnieuw bouwt en de browser ververst")
     serve.add_argument("--content", default="content")
     serve.add_argument("--settings", default="pelicanconf.py")
     serve.add_argument("--output", default="output")

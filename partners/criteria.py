@@ -33,7 +33,7 @@ CRITERIA: dict[str, str] = {
 CONDITIONAL = frozenset({"stopondersteuning"})
 
 COMPANY_ACKNOWLEDGEMENT = (
-    "Wij begrijpen dat bedrijven een 'status aparte' hebben: geen stemrecht in de Alliantieraad "
+    "Wij begrijpen dat bedrijven een ‘status aparte’ hebben: geen stemrecht in de Alliantieraad "
     "over beleid en strategie, en geen bijzondere invloed op de andere partners."
 )
 

@@ -81,7 +81,7 @@ Organisatie: {name}
 Soort: {kind}
 Plaats: {one_line(item.city) or "niet ingevuld"}
 
-Bekijk en behandel de aanmelding in het beheer: {_admin_link(item.id)}
+Bekijk en behandel de aanmelding in het beheer: {admin_link(item.id)}
 """
 
 
@@ -115,13 +115,13 @@ def _change_notice(item: Any, name: str) -> str:
 Partner: {name}
 Gevraagd: {asked}
 
-Bekijk en behandel het verzoek in het beheer: {_admin_link(item.id)}
+Bekijk en behandel het verzoek in het beheer: {admin_link(item.id)}
 """
 
 
-def _admin_link(item_id: int) -> str:
-    """The item in the admin, as an absolute link under PUBLIC_URL."""
-    return f"{str(current_app.config['PUBLIC_URL']).rstrip('/')}/beheer/{item_id}"
+def admin_link(item_id: int) -> str:
+    """The absolute address of an item in the admin: a mail has no page to be relative to."""
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/beheer/{item_id}"
 
 
 def one_line(text: str | None) -> str:

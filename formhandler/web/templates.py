@@ -9,6 +9,7 @@ from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader
 from jinja2.bccache import Bucket
 
 from partners.assets import AssetUrls
+from partners.contact import contact_from
 from partners.dates import nl_date
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -37,9 +38,9 @@ _COMPILED = ProcessBytecodeCache()
 
 
 def init_app(app: Flask) -> None:
-    """Load our templates, then the theme's; give them the site's asset URLs, name and Dutch dates."""
+    """Load our templates, then the theme's; give them the site's asset URLs, name, contact details and Dutch dates."""
     theme = Path(app.config["THEME_DIR"])
     app.jinja_options = {**app.jinja_options, "bytecode_cache": _COMPILED}
     app.jinja_loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), FileSystemLoader(str(theme / "templates"))])
-    app.jinja_env.globals.update(asset=AssetUrls(theme / "static"), SITENAME=SITENAME)
+    app.jinja_env.globals.update(asset=AssetUrls(theme / "static"), SITENAME=SITENAME, contact=contact_from(app.config))
     app.jinja_env.filters["nl_date"] = nl_date

@@ -10,6 +10,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from .. import export, schema
+from ..contact import contact_from
 from ..criteria import CRITERIA
 from ..logos import LogoError
 from ..records import RecordError, load_records, read_record, wall_order
@@ -19,6 +20,7 @@ from .feeds import write_feeds, write_robots, write_sitemap
 from .files import write_if_changed
 from .logo_files import LogoFiles, WallLogo
 from .static import publish_static
+from .tiles import initials
 
 logger = logging.getLogger(__name__)
 
@@ -66,11 +68,13 @@ class PartnerGenerator(Generator):
             partner_types=schema.TYPES,
             partner_logos=self.logos,
             partner_url=partner_url,
+            initials=initials,
             # Absolute: the badge snippet on a partner page is pasted into other sites.
             public_site_url=self.settings.get("SITEURL")
             or self.settings.get("PARTNERS_DEV_SITEURL", "http://127.0.0.1:8000"),
             contribution_labels=schema.CONTRIBUTIONS,
             partner_criteria=CRITERIA,
+            contact=contact_from(self.settings),
         )
 
     def _process_logo(self, content: Path, record: Record) -> list[Problem]:

@@ -24,7 +24,7 @@ def site_client(app, site):
 @pytest.mark.parametrize(
     ("path", "status", "text"),
     [
-        ("/", 200, "partners werken samen"),
+        ("/", 200, "organisaties werken samen"),
         ("/partners/", 200, "Onze partners"),
         ("/partners/longfonds/", 200, "Longfonds"),
         ("/partners.json", 200, "kwf-kankerbestrijding"),
@@ -76,7 +76,7 @@ def test_real_dev_server_serves_site_and_form(tmp_path, site):
 
     try:
         wait_for(home_answers, timeout=30, what="the dev server answering")
-        assert "partners werken samen" in pages["home"]
+        assert "organisaties werken samen" in pages["home"]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/aanmelden/", timeout=5) as response:
             assert response.status == 200 and 'name="organisation_name"' in response.read().decode()
     finally:

@@ -47,7 +47,7 @@ MAILS = [
             "nieuwe aanmelding binnengekomen (#41)",
             "Soort: Maatschappelijke organisatie",
             "Plaats: Utrecht",
-            "https://www.alliantienederlandrookvrij.nl/beheer/41",
+            "in het beheer: https://www.alliantienederlandrookvrij.nl/beheer/41\n",
         ],
         [*PRIVATE, CONTACT["email"]],
         id="notice of an application",
@@ -79,7 +79,7 @@ MAILS = [
             "wijzigingsverzoek binnengekomen (#41)",
             "Partner: Stichting Gezonde Wijk",
             "Gevraagd: naam, logo",
-            "https://www.alliantienederlandrookvrij.nl/beheer/41",
+            "in het beheer: https://www.alliantienederlandrookvrij.nl/beheer/41\n",
         ],
         [*PRIVATE, CONTACT["email"]],
         id="notice of a change request",
@@ -122,6 +122,15 @@ def test_an_application_and_a_change_each_give_a_confirmation_and_a_notice(app):
                 CONTACT["email"],
                 "bureau@example.org",
             ]
+
+
+@pytest.mark.parametrize("public_url", ["https://partners.voorbeeld.nl", "https://partners.voorbeeld.nl/"])
+@pytest.mark.parametrize("kind", ["aanmelding", "wijziging"])
+def test_the_bureaus_link_is_absolute_from_the_public_url(make_app, public_url, kind):
+    """A mail has no page to be relative to: the link to the admin carries the public site's host."""
+    with make_app(PUBLIC_URL=public_url).app_context():
+        notice = build_mails(new_item(kind=kind, requested={}))[1]
+    assert "in het beheer: https://partners.voorbeeld.nl/beheer/41\n" in notice.body
 
 
 def test_spam_gets_no_mail(app):

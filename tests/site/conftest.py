@@ -12,7 +12,7 @@ from PIL import Image
 
 from benchmarks.synthetic import write_synthetic
 from partners.records import load_records
-from partners.render import render_record
+from partners.render import make_slug, render_record
 from tests.conftest import ROOT, run_pelican, serve_folder
 
 RASTER_PARTNER = {
@@ -72,10 +72,62 @@ def site_url(site):
     server.shutdown()
 
 
+#: Partners without logos, of two types besides the founders, and no bedrijf: a filter that finds none.
+PLAIN_PARTNERS = [
+    ("GGD Hollands Midden", "maatschappelijke-organisatie"),
+    ("Stichting Rookvrije Sport", "maatschappelijke-organisatie"),
+    ("Vereniging Gezonde Scholen", "maatschappelijke-organisatie"),
+    ("Jeugdfonds ’t Zonnetje", "maatschappelijke-organisatie"),
+    ("Gemeente Utrecht", "overheid"),
+    ("Gemeente Súdwest-Fryslân", "overheid"),
+    ("Provincie Gelderland", "overheid"),
+]
+
+
+@pytest.fixture(scope="session")
+def plain_site(tmp_path_factory) -> Path:
+    """The real pages and founders, and seven partners without logo of two types; no bedrijven."""
+    base = tmp_path_factory.mktemp("plain")
+    content = base / "content"
+    shutil.copytree(ROOT / "content", content)
+    for title, kind in PLAIN_PARTNERS:
+        slug = make_slug(title)
+        fields = {"Title": title, "Slug": slug, "Type": kind, "Since": "2024-03-01"}
+        (content / "partners" / f"{slug}.md").write_text(render_record(fields, "Een partner zonder logo."))
+    return run_pelican(content, base / "output")
+
+
+@pytest.fixture(scope="session")
+def plain_url(plain_site):
+    """The site without logos served on a loopback port."""
+    server, url = serve_folder(plain_site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_url(site, tmp_path_factory):
+    """The form handler and the shared site behind one real server, as `make run` serves them."""
+    from tests.live import LiveServer
+
+    base = tmp_path_factory.mktemp("live")
+    server = LiveServer({"DATABASE_URL": f"sqlite:///{base / 'q.sqlite3'}", "SITE_DIR": str(site.output)})
+    yield server.url
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The repository's own content (pages and the three founders), built as `make build` does."""
     return run_pelican(ROOT / "content", tmp_path_factory.mktemp("real") / "output")
+
+
+@pytest.fixture(scope="session")
+def real_url(real_site):
+    """The repository's own content served on a loopback port."""
+    server, url = serve_folder(real_site)
+    yield url
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ def tags(path: Path, name: str | None = None) -> list[dict]:
 def wall_tiles(path: Path) -> list[str]:
     """The inner HTML of each tile: every <li> of the wall's lists (<ul class="wall">), in page order."""
     page = path.read_text(encoding="utf-8")
-    lists = re.findall(r'<ul class="wall" role="list">(.*?)</ul>', page, re.S)
+    lists = re.findall(r'<ul class="wall(?: founders)?" role="list">(.*?)</ul>', page, re.S)
     return [tile for chunk in lists for tile in re.findall(r"<li>(.*?)</li>", chunk, re.S)]
 
 

@@ -30,14 +30,6 @@ def test_wall_fits_the_screen(page, site_url, width):
     assert page.console_errors == []
 
 
-def test_partner_page_screenshot(page, site_url):
-    page.set_viewport_size({"width": 390, "height": 800})
-    page.goto(f"{site_url}/partners/stichting-t-hooge-huys/")
-    assert page.locator("h1").inner_text() == "Stichting ’t Hooge Huys"
-    assert overflow(page) <= 0
-    screenshot(page, "partner-page-390")
-
-
 def test_badge_code_is_copied_with_one_click(page, site_url):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(f"{site_url}/partners/longfonds/")
@@ -119,6 +111,9 @@ def test_keyboard_skip_link_and_tiles(page, site_url):
         "/partner-worden/",
         "/organisatie/",
         "/privacy/",
+        "/toegankelijkheid/",
+        "/contact/",
+        "/over-de-alliantie/",
         "/404.html",
     ],
 )
@@ -128,29 +123,131 @@ def test_axe_finds_no_wcag_violations(page, site_url, path):
     assert violations == [], describe(violations)
 
 
-def test_axe_at_320px_on_the_wall(page, site_url):
-    page.set_viewport_size({"width": 320, "height": 700})
-    page.goto(f"{site_url}/partners/")
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
+#: The screens the docs show, each at a phone's and a desktop's width: (name, base-URL fixture, path, action).
+SCREENS = [
+    ("home", "real_url", "/", None),
+    ("wall", "site_url", "/partners/", None),
+    ("wall-zonder-logos", "plain_url", "/partners/", None),
+    ("wall-leeg-filter", "plain_url", "/partners/", "Bedrijven"),
+    ("partner-page", "site_url", "/partners/stichting-t-hooge-huys/", None),
+    ("partner-zonder-logo", "site_url", "/partners/longfonds/", None),
+    ("form", "live_url", "/aanmelden/", None),
+]
 
 
-@pytest.mark.parametrize("path, name", [("/partners/", "wall"), ("/partners/stichting-t-hooge-huys/", "partner-page")])
-def test_readme_screenshots(page, site_url, path, name):
-    """The README's screenshots, regenerated from the real build: 1280 wide, at most 1600 high."""
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{site_url}{path}")
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("name, base, path, action", SCREENS, ids=[screen[0] for screen in SCREENS])
+def test_screens_fit_pass_axe_and_are_photographed(request, page, name, base, path, action, width):
+    """Each screen: no horizontal scroll, zero axe violations, only its own origin; a screenshot for the docs
+    (at most 2,400 pixels high)."""
+    url = request.getfixturevalue(base)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{url}{path}")
+    if action:
+        page.locator(".wall-filter").get_by_role("link", name=action).click()
+        page.locator("#wall-none").filter(has_text="nog geen partners").wait_for()
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
     page.wait_for_load_state("networkidle")
-    height = min(1600, page.evaluate("document.documentElement.scrollHeight"))
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    target = DOCS_SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": 1280, "height": height}, full_page=True)
-    assert target.stat().st_size > 10_000
+    assert overflow(page) <= 0
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    assert all(request_url.startswith(url) for request_url in page.requests_made), page.requests_made
     assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    assert page.console_errors == []
+    height = min(2400, page.evaluate("document.documentElement.scrollHeight"))
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = DOCS_SCREENSHOTS / f"{name}-{width}.png"
+    page.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": width, "height": height}, full_page=True)
+    assert target.stat().st_size > 10_000
+
+
+def test_an_empty_type_says_so_with_and_without_javascript(page, browser, plain_url):
+    page.goto(f"{plain_url}/partners/")
+    assert page.locator("#wall-none").is_hidden()
+    page.locator(".wall-filter").get_by_role("link", name="Bedrijven").click()
+    assert page.url == f"{plain_url}/partners/"
+    assert page.locator("[data-group]:visible").count() == 0
+    assert page.get_by_role("status").filter(has_text="In de groep ‘Bedrijven’ zijn nog geen partners.").is_visible()
+    page.locator(".wall-filter").get_by_role("link", name="Overheden").click()
+    assert page.locator("#wall-none").is_hidden() and page.locator("[data-group='overheid']").is_visible()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        static = context.new_page()
+        static.goto(f"{plain_url}/partners/type/bedrijf/")
+        assert static.get_by_text("In de groep ‘Bedrijven’ zijn nog geen partners.").is_visible()
+    finally:
+        context.close()
+
+
+PUBLIC_PATHS = [
+    "/",
+    "/over-de-alliantie/",
+    "/rookvrije-generatie/",
+    "/organisatie/",
+    "/partner-worden/",
+    "/contact/",
+    "/privacy/",
+    "/toegankelijkheid/",
+    "/partners/",
+    "/partners/a-z/",
+    "/partners/type/overheid/",
+    "/partners/longfonds/",
+    "/bestaat-niet/",
+]
+
+
+def test_the_public_site_sets_no_cookie_and_asks_no_other_origin(browser, live_url):
+    """Every public page through the app that serves them (`make run`): no cookie, no request elsewhere;
+    only the forms set their one cookie."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        for path in PUBLIC_PATHS:
+            page.goto(f"{live_url}{path}")
+            page.wait_for_load_state("networkidle")
+            assert context.cookies() == [], path
+        assert requests and all(url.startswith(live_url) for url in requests), requests
+        page.goto(f"{live_url}/aanmelden/")
+        assert len(context.cookies()) == 1  # the form's own, which the privacy statement names
+    finally:
+        context.close()
 
 
 def test_axe_finds_a_violation_where_there_is_one(page):
     """The checker itself: a page with an image without alt text and an unlabelled field fails."""
     page.set_content('<html lang="nl"><head><title>x</title></head><body><img src="/a.png"><input></body></html>')
     assert {v["id"] for v in axe_violations(page)} >= {"image-alt", "label"}
+
+
+def _contrast(rgb_a: str, rgb_b: str) -> float:
+    """WCAG contrast ratio of two computed CSS colours (rgb(r, g, b))."""
+
+    def luminance(rgb: str) -> float:
+        channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    light, dark = sorted((luminance(rgb_a), luminance(rgb_b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    "group, colour",
+    [
+        ("oprichter", "rgb(11, 93, 80)"),
+        ("maatschappelijke-organisatie", "rgb(29, 79, 145)"),
+        ("overheid", "rgb(106, 44, 112)"),
+    ],
+)
+def test_tiles_without_logo_wear_their_types_colour_with_aa_contrast(page, plain_url, group, colour):
+    page.goto(f"{plain_url}/partners/")
+    tile = page.locator(f"[data-group='{group}'] .tile-fallback").first
+    style = tile.evaluate(
+        "a => { const s = getComputedStyle(a); return [s.borderTopColor, s.color, s.backgroundColor] }"
+    )
+    initials = tile.locator("b").evaluate("b => { const s = getComputedStyle(b); return [s.backgroundColor, s.color] }")
+    assert style[0] == colour and initials[0] == colour
+    assert _contrast(initials[0], initials[1]) >= 4.5  # the initials: white on the type's colour
+    assert _contrast(style[1], style[2]) >= 4.5  # the name under them

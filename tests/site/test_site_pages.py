@@ -47,7 +47,8 @@ def test_real_site_has_every_page(real_site, path):
 def test_home_shows_count_founders_and_the_way_in(real_site):
     html = (real_site / "index.html").read_text()
     assert '<html lang="nl">' in html
-    assert "3 partners werken samen" in html
+    assert re.search(r"<strong>3</strong> <span>organisaties werken samen in de Alliantie</span>", html)
+    assert "Deze drie organisaties vormen samen het bestuur" in html
     for name in ("KWF Kankerbestrijding", "Longfonds", "Hartstichting"):
         assert name in html
     assert 'href="/aanmelden/"' in html and 'href="/partner-worden/"' in html
@@ -60,10 +61,19 @@ def test_become_a_partner_lists_criteria_and_contributions_from_the_shared_sourc
     assert 'href="/aanmelden/"' in html
 
 
-def test_founders_without_logo_get_a_name_tile(real_site):
-    html = (real_site / "partners" / "index.html").read_text()
-    assert html.count('class="tile-fallback"') == 3
-    assert not tags(real_site / "partners" / "index.html", "img")
+@pytest.mark.parametrize("page", ["partners/index.html", "index.html"])
+def test_founders_without_logo_get_an_initials_tile(real_site, page):
+    """The wall and the home page's founders: initials (hidden from screen readers) and the name."""
+    tiles = wall_tiles(real_site / page)
+    assert sorted(tiles) == sorted(
+        f'<a class="tile-fallback" href="/partners/{slug}/"><b aria-hidden="true">{initials}</b>{name}</a>'
+        for slug, initials, name in [
+            ("hartstichting", "H", "Hartstichting"),
+            ("kwf-kankerbestrijding", "KWF", "KWF Kankerbestrijding"),
+            ("longfonds", "L", "Longfonds"),
+        ]
+    )
+    assert not tags(real_site / page, "img")
 
 
 def test_wall_order_founders_first_then_type_then_name(site):
@@ -93,7 +103,9 @@ def test_tile_link_names_the_partner_once(site):
         assert f'alt="{link[2]}"' in link[1] and re.search(r'width="\d+" height="\d+"', link[1])
     for tile in tiles:
         if "<img" not in tile:
-            assert re.fullmatch(r'<a class="tile-fallback" href="[^"]+">[^<]+</a>', tile), tile
+            assert re.fullmatch(
+                r'<a class="tile-fallback" href="[^"]+"><b aria-hidden="true">[^<]+</b>[^<]+</a>', tile
+            ), tile
 
 
 def test_wall_lists_hold_12_tiles_so_rows_stay_full(site):
@@ -116,7 +128,7 @@ def test_ended_partner_is_off_the_wall_and_its_page_says_so(site):
     wall = (out / "partners" / "index.html").read_text()
     assert f"/partners/{ended['Slug']}/" not in wall
     page = (out / "partners" / ended["Slug"] / "index.html").read_text()
-    assert "Het partnerschap van" in page and "is beëindigd op" in page
+    assert "Dit partnerschap is beëindigd op" in page
 
 
 @pytest.mark.parametrize(
@@ -128,7 +140,7 @@ def test_partner_page_offers_a_badge_linking_back(request, built, base):
     snippet = badge_snippet(out / "partners" / "longfonds" / "index.html")
     assert snippet == (
         f'<a href="{base}/partners/longfonds/"><img src="{base}/theme/img/partner-badge.svg" '
-        'width="240" height="64" alt="Partner van Alliantie Nederland Rookvrij!"></a>'
+        'width="240" height="64" alt="Partner van de Alliantie Nederland Rookvrij!"></a>'
     )
     # The badge itself: a self-contained SVG of the size the snippet states, nothing fetched from elsewhere.
     svg = (out / "theme" / "img" / "partner-badge.svg").read_text(encoding="utf-8")

@@ -27,7 +27,7 @@
         copied.textContent = "Gekopieerd.";
       }, function () {
         code.select();
-        copied.textContent = "Kopiëren lukte niet; de code is geselecteerd, kopieer hem met Ctrl+C of Cmd+C.";
+        copied.textContent = "Kopiëren is niet gelukt. De code is geselecteerd: kopieer hem met Ctrl+C (op een Mac: Cmd+C).";
       });
     });
   }
@@ -36,6 +36,7 @@
   function wall(box, input) {
     var status = document.getElementById("wall-status");
     var empty = document.getElementById("wall-empty");
+    var none = document.getElementById("wall-none");
     var items, lists, groups, names;  // read on the first search or filter click
 
     function all(selector) {
@@ -82,15 +83,21 @@
       read();
       if (groups.filter(function (group) { return group.hasAttribute("data-group"); }).length < 2) { return; }
       var type = link.getAttribute("data-filter");
+      var label = link.textContent;
+      var shown = 0;
       event.preventDefault();
       groups.forEach(function (group) {
-        group.style.display = !type || group.getAttribute("data-group") === type ? "" : "none";
+        var match = !type || group.getAttribute("data-group") === type;
+        group.style.display = match ? "" : "none";
+        if (match) { shown += 1; }
       });
       Array.prototype.forEach.call(bar.querySelectorAll("[data-filter]"), function (other) {
         other.removeAttribute("aria-current");
       });
       link.setAttribute("aria-current", "page");
-      status.textContent = link.textContent + " getoond";
+      // A type without partners says so, instead of leaving an empty area under the filter.
+      none.textContent = shown ? "" : "In de groep \u2018" + label + "\u2019 zijn nog geen partners.";
+      status.textContent = shown ? label + " getoond" : "";
     });
   }
 })();
