@@ -72,8 +72,16 @@ LOGO_EXTENSIONS: dict[str, str] = {
     ".webp": "webp",
 }
 LOGO_MAX_BYTES = 512 * 1024
-LOGO_MAX_PIXELS = 4096 * 4096
+# A raster is decoded whole to be re-encoded: its pixel count bounds the memory and time a check
+# costs (about 16 MB of RGBA at the maximum), whatever few bytes the file has. A wall tile shows a
+# logo at 200×100 (400×200 on a sharp screen), so this leaves ten times more than it ever needs.
+LOGO_MAX_PIXELS = 2048 * 2048
 LOGO_MAX_SIDE = 4096
+# An SVG's width, height and viewBox numbers (user units): finite, and at most this.
+LOGO_SVG_MAX_SIZE = 100_000
+# Nesting depth and element count of an SVG: a logo needs far less; deeper would strain the parsers.
+LOGO_SVG_MAX_DEPTH = 100
+LOGO_SVG_MAX_ELEMENTS = 20_000
 
 
 @dataclasses.dataclass(frozen=True)
