@@ -63,6 +63,18 @@ DESCRIPTION_MAX = 5000
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
 
+# Everything the plugin writes under /partners/ besides the partner pages (/partners/<slug>/): the
+# wall, its A–Z view and one view per type. The generator takes its output paths from here, and a
+# slug may never be one of these names, or a partner page would overwrite a page of the site.
+WALL_DIR = "partners"
+WALL_INDEX = "index.html"
+WALL_AZ_DIR = "a-z"
+WALL_TYPE_DIR = "type"
+WALL_VIEW_DIRS = (WALL_AZ_DIR, WALL_TYPE_DIR)
+RESERVED_SLUGS: frozenset[str] = frozenset({*WALL_VIEW_DIRS, WALL_INDEX.removesuffix(".html")})
+# make_slug turns a name whose slug is reserved ("A-Z", "Type") into this distinct one: "a-z-partner".
+RESERVED_SLUG_SUFFIX = "-partner"
+
 LOGO_DIR = "logos"
 LOGO_EXTENSIONS: dict[str, str] = {
     ".svg": "svg",

@@ -59,10 +59,15 @@ def check_title(value: str) -> str:
 
 
 def check_slug(value: str) -> str:
-    """Lowercase letters and digits separated by single hyphens."""
+    """Lowercase letters and digits separated by single hyphens, and no address the site uses itself."""
     value = clean_line(value, max_length=schema.SLUG_MAX)
     if not schema.SLUG_RE.match(value):
         raise InvalidValue("alleen kleine letters a-z, cijfers en losse koppeltekens, bijvoorbeeld 'gemeente-utrecht'")
+    if value in schema.RESERVED_SLUGS:
+        raise InvalidValue(
+            f"‘{value}’ is het adres van een pagina van de site zelf (/{schema.WALL_DIR}/{value}/); "
+            f"kies een andere, bijvoorbeeld ‘{value}{schema.RESERVED_SLUG_SUFFIX}’"
+        )
     return value
 
 
