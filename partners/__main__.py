@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import schema
-from .records import load_records
+from .records import load_records, problem_count
 from .render import make_slug, render_record
 from .validate import InvalidValue
 
@@ -20,7 +20,7 @@ def cmd_check(args) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"{len(problems)} fout(en) gevonden in {content / 'partners'}.", file=sys.stderr)
+        print(f"{problem_count(len(problems))} in {content / 'partners'}.", file=sys.stderr)
         return 1
     print(f"Alle {len(records)} partnerrecords zijn in orde.")
     return 0

@@ -23,6 +23,11 @@ _BEGIN_RE = re.compile(r"^-{3}(\s.*)?")
 _END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
 
 
+def problem_count(count: int) -> str:
+    """“1 fout gevonden”, “2 fouten gevonden”: the count line under a list of problems."""
+    return f"{count} {'fout' if count == 1 else 'fouten'} gevonden"
+
+
 class RecordError(Exception):
     """One or more records are invalid; str() lists every problem as path:line: Field: reason."""
 

@@ -10,10 +10,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import schema
+from .dates import MONTHS, nl_date
 
 # Bidirectional overrides and isolates let a name display as something it is not.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY_MONTH_YEAR_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Unicode category Cc (U+0000-U+001F, U+007F-U+009F) except the tab, and the bidi controls:
 # one regex search finds the same first offending character as a loop over unicodedata.category.
@@ -121,11 +123,28 @@ def check_logo_path(value: str) -> str:
     return value
 
 
+def _dutch_date(value: str) -> dt.date | None:
+    """The date in “1 maart 2025” or “01-03-2025”, to suggest its JJJJ-MM-DD form; None when it is neither."""
+    words = value.lower().replace(",", " ").split()
+    numeric = _DAY_MONTH_YEAR_RE.fullmatch(value)
+    try:
+        if len(words) == 3 and words[1] in MONTHS:
+            return dt.date(int(words[2]), MONTHS.index(words[1]) + 1, int(words[0]))
+        if numeric:
+            return dt.date(int(numeric[3]), int(numeric[2]), int(numeric[1]))
+    except ValueError:
+        pass
+    return None
+
+
 def check_date(value: str) -> dt.date:
     """An ISO date, YYYY-MM-DD."""
-    value = clean_line(value, max_length=10)
+    # The length is not the problem with “1 maart 2025”: the format is, so that is what the message names.
+    value = clean_line(value, max_length=200)
     if not _ISO_DATE_RE.match(value):
-        raise InvalidValue("moet een datum zijn als JJJJ-MM-DD, bijvoorbeeld 2013-10-01")
+        meant = _dutch_date(value)
+        example = f"{meant.isoformat()} voor {nl_date(meant)}" if meant else "2013-10-01 voor 1 oktober 2013"
+        raise InvalidValue(f"moet een datum zijn als JJJJ-MM-DD, bijvoorbeeld {example}")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

@@ -150,3 +150,21 @@ def test_has_control_characters_is_clean_lines_rule():
             refused = "ongeldig teken" in str(exc) or "één regel" in str(exc)
         # The line and paragraph separators break a line without being control characters.
         assert has_control_characters(char) is (refused and char not in "\u2028\u2029"), hex(code)
+
+
+@pytest.mark.parametrize(
+    ("value", "example"),
+    [
+        ("1 maart 2025", "2025-03-01 voor 1 maart 2025"),
+        ("15 December, 2024", "2024-12-15 voor 15 december 2024"),
+        ("01-03-2025", "2025-03-01 voor 1 maart 2025"),
+        ("1/3/2025", "2025-03-01 voor 1 maart 2025"),
+        ("31 februari 2025", "2013-10-01 voor 1 oktober 2013"),
+        ("ergens in het voorjaar van het jaar 2025", "2013-10-01 voor 1 oktober 2013"),
+    ],
+)
+def test_a_date_in_another_format_is_asked_for_as_jjjj_mm_dd(value, example):
+    """Not “mag hoogstens 10 tekens lang zijn”: the format is the problem, and the message shows the date meant."""
+    with pytest.raises(InvalidValue) as error:
+        validate.check_date(value)
+    assert str(error.value) == f"moet een datum zijn als JJJJ-MM-DD, bijvoorbeeld {example}"
