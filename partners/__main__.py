@@ -10,7 +10,7 @@ from pathlib import Path
 from . import schema
 from .records import load_records, problem_count
 from .render import make_slug, render_record
-from .validate import InvalidValue
+from .validate import PLACEHOLDER_DESCRIPTION, InvalidValue
 
 
 def cmd_check(args) -> int:
@@ -35,7 +35,7 @@ def cmd_new(args) -> int:
         return 1
     fields = {"Title": args.name, "Slug": slug, "Type": args.type, "Since": args.since or dt.date.today().isoformat()}
     try:
-        text = render_record(fields, "Beschrijf hier in een paar zinnen de organisatie en haar bijdrage.")
+        text = render_record(fields, PLACEHOLDER_DESCRIPTION)  # make check refuses it until it is replaced
     except InvalidValue as exc:
         print(f"Kan geen record maken: {exc}", file=sys.stderr)
         return 1

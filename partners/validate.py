@@ -173,6 +173,21 @@ def check_contributions(value: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+# The description `partners new` writes. It reads like a real text, so only a rule stops it from
+# being published as the partner's description.
+PLACEHOLDER_DESCRIPTION = "Beschrijf hier in een paar zinnen de organisatie en haar bijdrage."
+
+
+def check_description(text: str) -> str:
+    """A record's description (its Markdown body): never with the placeholder `partners new` wrote in it."""
+    if " ".join(PLACEHOLDER_DESCRIPTION.split()) in " ".join(text.split()):
+        raise InvalidValue(
+            "bevat nog de voorbeeldtekst van ‘partners new’; vervang die door een beschrijving "
+            "van de organisatie en haar bijdrage"
+        )
+    return text
+
+
 CHECKS: dict[str, Callable[[str], object]] = {
     "Title": check_title,
     "Slug": check_slug,

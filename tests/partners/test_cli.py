@@ -49,7 +49,8 @@ def test_new_scaffolds_a_valid_record_once(content_dir, capsys):
     target = content_dir / "partners" / "gemeente-sudwest-fryslan.md"
     assert capsys.readouterr().out == f"Aangemaakt: {target}\n"
     assert target.read_text().startswith("Title: Gemeente Súdwest-Fryslân\nSlug: gemeente-sudwest-fryslan\n")
-    assert main(["check", str(content_dir)]) == 0
+    assert main(["check", str(content_dir)]) == 1  # valid, but its placeholder text must be replaced first
+    assert "beschrijving: bevat nog de voorbeeldtekst" in capsys.readouterr().err
     assert main(args) == 1
     assert "bestaat al" in capsys.readouterr().err
 
