@@ -41,6 +41,8 @@ DROP_ELEMENTS = frozenset(
         "metadata",
     }
 )
+# Attributes that carry words for people or programs, never part of the drawing.
+TEXT_ATTRIBUTES = frozenset({"role", "tabindex", "lang", "title", "name", "alt", "label", "author", "description"})
 # Elements whose text is drawn: their text and spaces stay as written.
 DRAWN_TEXT = frozenset({"text", "tspan", "textPath"})
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
@@ -70,6 +72,7 @@ def clean_svg(data: bytes) -> tuple[bytes, int, int]:
     if _local(root.tag) != "svg":
         raise SvgRefused("het bestand is geen SVG-afbeelding")
     keep_drawing_only(root)
+    drop_unreferenced_ids(root)
     width, height = intrinsic_size(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=False), width, height
 
@@ -129,6 +132,20 @@ def keep_drawing_only(root: ET.Element) -> None:
         _keep_safe_attributes(element)
 
 
+def drop_unreferenced_ids(root: ET.Element) -> None:
+    """Drop every id nothing in the logo refers to: editors write layer and object names there ("Jan_visitekaartje").
+
+    A reference always holds `#` and the id (href="#a", url(#a), a `#a` selector), so an id whose
+    `#id` appears nowhere in the serialised logo is no reference target. A colour such as `#fff`
+    may keep an id `fff` alive: harmless, it only keeps more.
+    """
+    text = ET.tostring(root, encoding="unicode")
+    for element in root.iter():
+        name = element.get("id")
+        if name is not None and not re.search("#" + re.escape(name) + r"(?![\w.:-])", text):
+            del element.attrib["id"]
+
+
 def _keep_safe_attributes(element: ET.Element) -> None:
     """Drop every attribute that runs, loads, links elsewhere or carries text; clean style and CSS values."""
     for name in list(element.attrib):
@@ -144,7 +161,7 @@ def _clean_attribute(name: str, value: str) -> str | None:
     lowered = local.lower()
     if namespace not in ("", XLINK_NS) and name != f"{{{XML_NS}}}space":
         return None  # editors' own vocabularies (Inkscape, Illustrator, RDF) and xml:base
-    if lowered.startswith(("on", "aria-", "data-")) or lowered in ("role", "tabindex", "lang"):
+    if lowered.startswith(("on", "aria-", "data-")) or lowered in TEXT_ATTRIBUTES:
         return None
     if lowered == "href":
         return value if is_local_reference(value.strip()) else None
