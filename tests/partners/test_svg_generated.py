@@ -32,6 +32,10 @@ HARMLESS_FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "matrix", "translate", "tran
 HARMLESS_FUNCTIONS |= {"scalex", "scaley", "rotate", "skew", "skewx", "skewy"}
 
 
+# Words for people or programs, never part of the drawing: where a name or a number hides.
+TEXT_ATTRIBUTES = {"title", "name", "label", "author", "alt", "lang", "role"}
+
+
 def is_local_reference(url: str) -> bool:
     """A fragment of this document: the only reference a logo may hold."""
     return url.startswith("#")
@@ -156,6 +160,8 @@ attribute = st.one_of(
     st.tuples(st.sampled_from(["href", "xlink:href", "src", "xml:base"]), reference),
     st.tuples(st.sampled_from(["onload", "onclick", "OnMouseOver", "onbegin"]), st.just("alert(1)")),
     st.tuples(st.sampled_from(["aria-label", "data-name", "inkscape:label", "class", "id"]), personal),
+    st.tuples(st.sampled_from(["title", "name", "label", "author", "alt", "lang"]), personal),
+    st.tuples(st.just("id"), st.sampled_from(["g", "clip", "a", "Laag_Jan_Jansen", "p0612345678"])),
     st.tuples(st.sampled_from(["width", "height", "x", "r", "rx"]), number),
     st.tuples(st.just("viewBox"), view_box),
     st.tuples(st.sampled_from(["attributeName", "to", "values", "begin"]), st.sampled_from(["href", "javascript:x"])),
@@ -260,8 +266,10 @@ def output_problems(data: bytes) -> list[str]:
             problems += css_problems(rules, "<style>")
         for attribute, value in element.attrib.items():
             local = attribute.rsplit("}", 1)[-1].lower()
-            if local.startswith(("on", "aria-", "data-")):
+            if local.startswith(("on", "aria-", "data-")) or local in TEXT_ATTRIBUTES:
                 problems.append(f"attribute {attribute}")
+            if local == "id" and f"#{value}" not in data.decode():
+                problems.append(f"id {value!r} that nothing refers to")
             if local == "href" and not is_local_reference(value):
                 problems.append(f"href {value!r}")
             tokens = (
@@ -298,10 +306,11 @@ def test_the_output_check_finds_what_it_looks_for():
     bad = (
         b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(x.css);a{fill:image-set("x" 1x)}</style>'
         b'<g onload="x" aria-label="Jan" style="fill:url(http://e.example/a)">tekst</g>'
-        b'<use href="http://e.example/a.svg#b"/><title>Jan</title></svg>'
+        b'<use href="http://e.example/a.svg#b"/><title>Jan</title><rect id="Jan_Jansen" title="Jan"/></svg>'
     )
     found = "\n".join(output_problems(bad))
     for expected in ["@import", "image-set()", "attribute onload", "attribute aria-label", "url(http://e.example/a)"]:
         assert expected in found, found
     assert "href 'http://e.example/a.svg#b'" in found and "element {http://www.w3.org/2000/svg}title" in found
     assert "text in <g>: 'tekst'" in found
+    assert "attribute title" in found and "id 'Jan_Jansen' that nothing refers to" in found
