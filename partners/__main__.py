@@ -26,6 +26,12 @@ def cmd_check(args) -> int:
     return 0
 
 
+NEW_RECORD_NEXT_STEP = (
+    "Vervang de voorbeeldtekst onder de kop door een beschrijving van de organisatie; "
+    "tot dan keurt ‘make check’ het record af."
+)
+
+
 def cmd_new(args) -> int:
     """Scaffold a record for a new partner with the slug Pelican's slugify makes."""
     slug = make_slug(args.name)
@@ -43,6 +49,7 @@ def cmd_new(args) -> int:
     with open(target, "x", encoding="utf-8") as handle:
         handle.write(text)
     print(f"Aangemaakt: {target}")
+    print(NEW_RECORD_NEXT_STEP)
     return 0
 
 

@@ -5,7 +5,7 @@ import filecmp
 
 import pytest
 
-from partners.__main__ import _rebuild, _serve_settings, main
+from partners.__main__ import NEW_RECORD_NEXT_STEP, _rebuild, _serve_settings, main
 from tests.conftest import FIXED_TODAY, ROOT, run_pelican
 
 SERVE_SETTINGS = """import sys
@@ -47,7 +47,7 @@ def test_new_scaffolds_a_valid_record_once(content_dir, capsys):
     ]
     assert main(args) == 0
     target = content_dir / "partners" / "gemeente-sudwest-fryslan.md"
-    assert capsys.readouterr().out == f"Aangemaakt: {target}\n"
+    assert capsys.readouterr().out == f"Aangemaakt: {target}\n{NEW_RECORD_NEXT_STEP}\n"
     assert target.read_text().startswith("Title: Gemeente Súdwest-Fryslân\nSlug: gemeente-sudwest-fryslan\n")
     assert main(["check", str(content_dir)]) == 1  # valid, but its placeholder text must be replaced first
     assert "beschrijving: bevat nog de voorbeeldtekst" in capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from partners import schema
-from partners.__main__ import main
+from partners.__main__ import NEW_RECORD_NEXT_STEP, main
 from partners.records import RecordError, load_records
 from partners.render import make_slug, render_record
 from partners.validate import InvalidValue, check_slug
@@ -40,7 +40,7 @@ def test_the_slug_rule_refuses_a_reserved_slug(slug):
 def test_partners_new_writes_the_distinct_slug(content_dir, capsys):
     assert main(["new", "A & Z", "--type", "bedrijf", "--since", "2024-01-01", "--content", str(content_dir)]) == 0
     target = content_dir / "partners" / "a-z-partner.md"
-    assert capsys.readouterr().out == f"Aangemaakt: {target}\n"
+    assert capsys.readouterr().out == f"Aangemaakt: {target}\n{NEW_RECORD_NEXT_STEP}\n"
     assert "Slug: a-z-partner\n" in target.read_text()
 
 
