@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from . import schema
-from .records import load_records
+from .records import load_records, problem_count
 from .render import make_slug, render_record
-from .validate import InvalidValue
+from .validate import PLACEHOLDER_DESCRIPTION, InvalidValue
 
 
 def cmd_check(args) -> int:
@@ -20,10 +20,16 @@ def cmd_check(args) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"{len(problems)} fout(en) gevonden in {content / 'partners'}.", file=sys.stderr)
+        print(f"{problem_count(len(problems))} in {content / 'partners'}.", file=sys.stderr)
         return 1
     print(f"Alle {len(records)} partnerrecords zijn in orde.")
     return 0
+
+
+NEW_RECORD_NEXT_STEP = (
+    "Vervang de voorbeeldtekst onder de kop door een beschrijving van de organisatie; "
+    "tot dan keurt ‘make check’ het record af."
+)
 
 
 def cmd_new(args) -> int:
@@ -35,7 +41,7 @@ def cmd_new(args) -> int:
         return 1
     fields = {"Title": args.name, "Slug": slug, "Type": args.type, "Since": args.since or dt.date.today().isoformat()}
     try:
-        text = render_record(fields, "Beschrijf hier in een paar zinnen de organisatie en haar bijdrage.")
+        text = render_record(fields, PLACEHOLDER_DESCRIPTION)  # make check refuses it until it is replaced
     except InvalidValue as exc:
         print(f"Kan geen record maken: {exc}", file=sys.stderr)
         return 1
@@ -43,6 +49,7 @@ def cmd_new(args) -> int:
     with open(target, "x", encoding="utf-8") as handle:
         handle.write(text)
     print(f"Aangemaakt: {target}")
+    print(NEW_RECORD_NEXT_STEP)
     return 0
 
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import unicodedata
 from collections.abc import Mapping
 
 from .schema import Record
@@ -26,9 +27,29 @@ CSV_COLUMNS = (
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 
+def _skipped_by_spreadsheets(char: str) -> bool:
+    """Invisible characters a spreadsheet may drop before it reads a formula: spaces, controls, BOM, ZWSP, LRM."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs")
+
+
+def formula_start(value: str) -> str:
+    """The cell's text as a spreadsheet may read its start: compatibility forms folded, invisible lead dropped.
+
+    NFKC folds the fullwidth and small forms (`＝`, `﹦`, `＋`, `＠`) that some spreadsheets and input
+    methods take for `=`, `+`, `@`; a BOM, zero-width or direction mark, or space before them hides nothing.
+    """
+    folded = unicodedata.normalize("NFKC", value)
+    index = 0
+    while index < len(folded) and _skipped_by_spreadsheets(folded[index]):
+        index += 1
+    return folded[index:]
+
+
 def neutralise_cell(value: str) -> str:
-    """Prefix a quote so a spreadsheet never treats a cell as a formula."""
-    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
+    """Prefix a quote so a spreadsheet never treats a cell as a formula, whatever invisible or wide form hides it."""
+    if value.startswith(_FORMULA_PREFIXES) or formula_start(value).startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def partner_rows(records: list[Record], logo_urls: Mapping[str, str], today: dt.date) -> list[dict]:

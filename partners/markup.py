@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
@@ -11,16 +12,32 @@ from markdown.treeprocessors import Treeprocessor
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
+# What a browser's URL parser ignores: C0 controls and spaces around the URL, tabs and newlines within.
+_URL_EDGES = "".join(chr(code) for code in range(0x21))
+_URL_IGNORED = str.maketrans("", "", "\t\n\r")
+
+
+def browser_url(href: str) -> str:
+    """The URL a browser reads from this href as Markdown writes it into the page.
+
+    Python-Markdown leaves character references in an href as they are, and the browser decodes
+    them: `javascript&#58;` and `java&#9;script:` are `javascript:` to the browser. The check must
+    see what the browser sees, so decode once (as the HTML parser does) and drop what the URL
+    parser drops (WHATWG URL: leading and trailing C0 controls and spaces, every tab and newline).
+    """
+    return html.unescape(href).strip(_URL_EDGES).translate(_URL_IGNORED)
+
+
 def is_safe_link(url: str) -> bool:
-    """True for http(s) and mailto links and for links within the site."""
-    url = url.strip()
+    """True for http(s) and mailto links and for links within the site, as the browser will read them."""
+    url = browser_url(url)
     if not url:
         return False
     scheme = urlsplit(url).scheme.lower()
     if scheme:
         return scheme in SAFE_LINK_SCHEMES
-    # No scheme: only a path or fragment of our own, never protocol-relative.
-    return not url.startswith("//") and not url.startswith("\\")
+    # No scheme: only a path or fragment of our own, never protocol-relative ("\\" counts as "/").
+    return not url.replace("\\", "/").startswith("//")
 
 
 # The only attributes a description may carry; everything else (on*, style, id) is dropped.

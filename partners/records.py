@@ -12,7 +12,14 @@ from markdown import Markdown
 from . import schema
 from .logos import LogoError, check_logo
 from .markup import SafeMarkdownExtension
-from .validate import Problem, record_from_values, validate_fields
+from .validate import (
+    PLACEHOLDER_DESCRIPTION,
+    InvalidValue,
+    Problem,
+    check_description,
+    record_from_values,
+    validate_fields,
+)
 
 PARTNERS_DIR = "partners"
 # The header rules of Python-Markdown's meta extension, which Pelican reads Markdown metadata with:
@@ -21,6 +28,11 @@ _META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _CONTINUATION_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 _BEGIN_RE = re.compile(r"^-{3}(\s.*)?")
 _END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
+
+
+def problem_count(count: int) -> str:
+    """“1 fout gevonden”, “2 fouten gevonden”: the count line under a list of problems."""
+    return f"{count} {'fout' if count == 1 else 'fouten'} gevonden"
 
 
 class RecordError(Exception):
@@ -39,6 +51,8 @@ class Header:
     lines: dict[str, int]
     problems: list[Problem]
     body: str
+    # Fields whose line is repeated: which value was meant is unknown, so only the repetition is reported.
+    repeated: frozenset[str] = frozenset()
 
 
 def _field_name(key: str) -> str:
@@ -56,6 +70,7 @@ def parse_header(text: str) -> Header:
     values: dict[str, str] = {}
     numbers: dict[str, int] = {}
     problems: list[Problem] = []
+    repeats: dict[str, list[int]] = {}
     index = 1 if lines and _BEGIN_RE.match(lines[0]) else 0
     last = ""
     while index < len(lines):
@@ -67,7 +82,7 @@ def parse_header(text: str) -> Header:
         if match:
             last = _field_name(match.group("key"))
             if last in numbers:
-                problems.append(Problem(last, "staat meer dan eens in de kop", line=number))
+                repeats.setdefault(last, []).append(number)
             else:
                 values[last], numbers[last] = match.group("value").strip(), number
         elif last and _CONTINUATION_RE.match(line):
@@ -78,7 +93,11 @@ def parse_header(text: str) -> Header:
     body = lines[index:]
     if body and not body[0].strip(" \t"):
         body[0] = ""  # as Markdown empties every line of spaces; alone, the body's first line would escape that
-    return Header(values, numbers, problems, "\n".join(body))
+    for field, extra in repeats.items():
+        *first, final = [str(n) for n in (numbers[field], *extra)]
+        reason = f"staat meer dan eens in de kop (regels {', '.join(first)} en {final}); laat één regel staan"
+        problems.append(Problem(field, reason, line=extra[0]))
+    return Header(values, numbers, sorted(problems, key=lambda p: p.line), "\n".join(body), frozenset(repeats))
 
 
 def _markdown() -> Markdown:
@@ -103,6 +122,7 @@ def _read(
         return None, [Problem("bestand", "is geen geldige UTF-8-tekst", shown, 1)]
     header = parse_header(text)
     values, field_problems = validate_fields(header.values)
+    field_problems = [p for p in field_problems if p.field not in header.repeated]  # one problem per field
 
     def located(problem: Problem) -> Problem:
         """The problem with this file's path and the line of its field."""
@@ -116,12 +136,22 @@ def _read(
         reason = logo_file_problem(content_dir / str(values["Logo"]))
         if reason:
             problems.append(located(Problem("Logo", reason)))
+    try:
+        check_description(header.body)
+    except InvalidValue as exc:
+        start = " ".join(PLACEHOLDER_DESCRIPTION.split()[:3])
+        problems.append(Problem("beschrijving", str(exc), shown, _line_of(text, start)))
     description = md.reset().convert(header.body)
     if len(description) > schema.DESCRIPTION_MAX * 4:
         problems.append(Problem("beschrijving", "is te lang", shown, len(header.lines) + 2))
     if problems:
         return None, sorted(problems, key=lambda p: p.line)
     return record_from_values(values, description=description, source=shown), []
+
+
+def _line_of(text: str, words: str) -> int:
+    """The number of the first line that holds `words`, or 1."""
+    return next((n for n, line in enumerate(text.splitlines(), start=1) if words in line), 1)
 
 
 def logo_file_problem(path: Path) -> str:

@@ -31,10 +31,13 @@ def _slugify(name: str) -> str:
 
 
 def make_slug(name: str) -> str:
-    """The slug Pelican's slugify makes of an organisation name, fitted to the Slug rule."""
+    """The slug Pelican's slugify makes of an organisation name, fitted to the Slug rule and never a reserved one."""
     slug = "-".join(part for part in _slugify(name).replace("_", "-").split("-") if part)
     slug = "".join(ch for ch in slug if ch.isascii() and (ch.isalnum() or ch == "-"))
-    return slug[: schema.SLUG_MAX].strip("-") or "partner"
+    slug = slug[: schema.SLUG_MAX].strip("-") or "partner"
+    if slug in schema.RESERVED_SLUGS:  # "A-Z" would overwrite the A–Z page: the same name, a distinct slug
+        slug += schema.RESERVED_SLUG_SUFFIX
+    return slug
 
 
 def _format(value: object) -> str:

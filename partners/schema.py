@@ -63,6 +63,18 @@ DESCRIPTION_MAX = 5000
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
 
+# Everything the plugin writes under /partners/ besides the partner pages (/partners/<slug>/): the
+# wall, its A–Z view and one view per type. The generator takes its output paths from here, and a
+# slug may never be one of these names, or a partner page would overwrite a page of the site.
+WALL_DIR = "partners"
+WALL_INDEX = "index.html"
+WALL_AZ_DIR = "a-z"
+WALL_TYPE_DIR = "type"
+WALL_VIEW_DIRS = (WALL_AZ_DIR, WALL_TYPE_DIR)
+RESERVED_SLUGS: frozenset[str] = frozenset({*WALL_VIEW_DIRS, WALL_INDEX.removesuffix(".html")})
+# make_slug turns a name whose slug is reserved ("A-Z", "Type") into this distinct one: "a-z-partner".
+RESERVED_SLUG_SUFFIX = "-partner"
+
 LOGO_DIR = "logos"
 LOGO_EXTENSIONS: dict[str, str] = {
     ".svg": "svg",
@@ -72,8 +84,16 @@ LOGO_EXTENSIONS: dict[str, str] = {
     ".webp": "webp",
 }
 LOGO_MAX_BYTES = 512 * 1024
-LOGO_MAX_PIXELS = 4096 * 4096
+# A raster is decoded whole to be re-encoded: its pixel count bounds the memory and time a check
+# costs (about 16 MB of RGBA at the maximum), whatever few bytes the file has. A wall tile shows a
+# logo at 200×100 (400×200 on a sharp screen), so this leaves ten times more than it ever needs.
+LOGO_MAX_PIXELS = 2048 * 2048
 LOGO_MAX_SIDE = 4096
+# An SVG's width, height and viewBox numbers (user units): finite, and at most this.
+LOGO_SVG_MAX_SIZE = 100_000
+# Nesting depth and element count of an SVG: a logo needs far less; deeper would strain the parsers.
+LOGO_SVG_MAX_DEPTH = 100
+LOGO_SVG_MAX_ELEMENTS = 20_000
 
 
 @dataclasses.dataclass(frozen=True)

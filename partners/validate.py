@@ -10,10 +10,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import schema
+from .dates import MONTHS, nl_date
 
 # Bidirectional overrides and isolates let a name display as something it is not.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY_MONTH_YEAR_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Unicode category Cc (U+0000-U+001F, U+007F-U+009F) except the tab, and the bidi controls:
 # one regex search finds the same first offending character as a loop over unicodedata.category.
@@ -38,11 +40,16 @@ class InvalidValue(ValueError):
     """A field value broke a rule; the message is the Dutch reason."""
 
 
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds a C0 or C1 control character (the tab excepted) or a bidi override: clean_line's rule."""
+    return _BAD_CHARACTER.search(text) is not None
+
+
 def clean_line(value: str, *, max_length: int, min_length: int = 0) -> str:
     """Return `value` stripped, refusing line breaks, control characters and wrong lengths."""
     if _LINE_BREAKS.search(value):
         raise InvalidValue("moet op één regel staan")
-    bad = _BAD_CHARACTER.search(value)
+    bad = _BAD_CHARACTER.search(value)  # the same rule as has_control_characters, with the offending character
     if bad:
         raise InvalidValue(f"bevat een ongeldig teken (U+{ord(bad.group()):04X})")
     value = value.strip()
@@ -59,10 +66,15 @@ def check_title(value: str) -> str:
 
 
 def check_slug(value: str) -> str:
-    """Lowercase letters and digits separated by single hyphens."""
+    """Lowercase letters and digits separated by single hyphens, and no address the site uses itself."""
     value = clean_line(value, max_length=schema.SLUG_MAX)
     if not schema.SLUG_RE.match(value):
         raise InvalidValue("alleen kleine letters a-z, cijfers en losse koppeltekens, bijvoorbeeld 'gemeente-utrecht'")
+    if value in schema.RESERVED_SLUGS:
+        raise InvalidValue(
+            f"‘{value}’ is het adres van een pagina van de site zelf (/{schema.WALL_DIR}/{value}/); "
+            f"kies een andere, bijvoorbeeld ‘{value}{schema.RESERVED_SLUG_SUFFIX}’"
+        )
     return value
 
 
@@ -111,11 +123,28 @@ def check_logo_path(value: str) -> str:
     return value
 
 
+def _dutch_date(value: str) -> dt.date | None:
+    """The date in “1 maart 2025” or “01-03-2025”, to suggest its JJJJ-MM-DD form; None when it is neither."""
+    words = value.lower().replace(",", " ").split()
+    numeric = _DAY_MONTH_YEAR_RE.fullmatch(value)
+    try:
+        if len(words) == 3 and words[1] in MONTHS:
+            return dt.date(int(words[2]), MONTHS.index(words[1]) + 1, int(words[0]))
+        if numeric:
+            return dt.date(int(numeric[3]), int(numeric[2]), int(numeric[1]))
+    except ValueError:
+        pass
+    return None
+
+
 def check_date(value: str) -> dt.date:
     """An ISO date, YYYY-MM-DD."""
-    value = clean_line(value, max_length=10)
+    # The length is not the problem with “1 maart 2025”: the format is, so that is what the message names.
+    value = clean_line(value, max_length=200)
     if not _ISO_DATE_RE.match(value):
-        raise InvalidValue("moet een datum zijn als JJJJ-MM-DD, bijvoorbeeld 2013-10-01")
+        meant = _dutch_date(value)
+        example = f"{meant.isoformat()} voor {nl_date(meant)}" if meant else "2013-10-01 voor 1 oktober 2013"
+        raise InvalidValue(f"moet een datum zijn als JJJJ-MM-DD, bijvoorbeeld {example}")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -142,6 +171,21 @@ def check_contributions(value: str) -> tuple[str, ...]:
     if len(set(items)) != len(items):
         raise InvalidValue("noemt een bijdrage meer dan eens")
     return tuple(items)
+
+
+# The description `partners new` writes. It reads like a real text, so only a rule stops it from
+# being published as the partner's description.
+PLACEHOLDER_DESCRIPTION = "Beschrijf hier in een paar zinnen de organisatie en haar bijdrage."
+
+
+def check_description(text: str) -> str:
+    """A record's description (its Markdown body): never with the placeholder `partners new` wrote in it."""
+    if " ".join(PLACEHOLDER_DESCRIPTION.split()) in " ".join(text.split()):
+        raise InvalidValue(
+            "bevat nog de voorbeeldtekst van ‘partners new’; vervang die door een beschrijving "
+            "van de organisatie en haar bijdrage"
+        )
+    return text
 
 
 CHECKS: dict[str, Callable[[str], object]] = {

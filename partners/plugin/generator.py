@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import shutil
 from pathlib import Path
 
@@ -22,10 +21,14 @@ from .logo_files import LogoFiles, WallLogo
 from .static import publish_static
 from .tiles import initials
 
-logger = logging.getLogger(__name__)
+# Every path under partners/ comes from schema.py, where the slugs they reserve are defined too.
+WALL_URL = f"{schema.WALL_DIR}/"
+WALL_VIEWS = schema.WALL_VIEW_DIRS  # folders under partners/ that are views of the wall, not partners
 
-WALL_URL = "partners/"
-WALL_VIEWS = ("a-z", "type")  # folders under partners/ that are views of the wall, not partners
+
+def wall_view_url(view: str, type_slug: str = "") -> str:
+    """Site-relative URL of the A–Z view or of one type's view of the wall."""
+    return f"{WALL_URL}{view}/{type_slug + '/' if type_slug else ''}"
 
 
 def build_date(settings: dict) -> dt.date:
@@ -54,8 +57,8 @@ class PartnerGenerator(Generator):
             if record.logo:
                 problems += self._process_logo(content, record)
         if problems:
-            for problem in problems:
-                logger.error("partners: %s", problem)
+            # Not logged here: Pelican's command prints them through ReportRecordErrors (plugin/__init__.py),
+            # `partners serve` and the tests read them from the exception.
             raise RecordError(problems)
         today = build_date(self.settings)
         wall = wall_order(records, today)
@@ -114,12 +117,14 @@ class PartnerGenerator(Generator):
     def _write_wall_pages(self) -> None:
         """The wall, its A-Z index and one view per type (the filter that works without JavaScript)."""
         wall = self.context["partners_wall"]
-        self._write(f"{WALL_URL}index.html", "partners", partners=wall, active_type=None, view="wall")
+        self._write(f"{WALL_URL}{schema.WALL_INDEX}", "partners", partners=wall, active_type=None, view="wall")
         by_name = sorted(wall, key=lambda r: r.title.casefold())
-        self._write(f"{WALL_URL}a-z/index.html", "partners", partners=by_name, active_type=None, view="a-z")
+        self._write(
+            f"{wall_view_url(schema.WALL_AZ_DIR)}index.html", "partners", partners=by_name, active_type=None, view="a-z"
+        )
         for type_slug in schema.TYPES:
             of_type = [r for r in wall if r.type == type_slug]
-            name = f"{WALL_URL}type/{type_slug}/index.html"
+            name = f"{wall_view_url(schema.WALL_TYPE_DIR, type_slug)}index.html"
             self._write(name, "partners", partners=of_type, active_type=type_slug, view="wall")
 
     def _write_partner_pages(self, out: Path) -> None:
@@ -136,6 +141,7 @@ class PartnerGenerator(Generator):
     def _site_paths(self) -> list[str]:
         """Every public HTML path, for the sitemap."""
         paths = [page.url for page in self.context.get("pages", [])]
-        paths += [WALL_URL, f"{WALL_URL}a-z/"] + [f"{WALL_URL}type/{t}/" for t in schema.TYPES]
+        paths += [WALL_URL, wall_view_url(schema.WALL_AZ_DIR)]
+        paths += [wall_view_url(schema.WALL_TYPE_DIR, t) for t in schema.TYPES]
         paths += [partner_url(r.slug) for r in self.records]
         return paths

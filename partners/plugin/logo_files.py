@@ -17,7 +17,7 @@ from pathlib import Path
 import PIL
 from PIL import Image
 
-from .. import logos, schema
+from .. import logos, schema, svg, svg_style
 from ..logos import check_logo, fit_box
 from ..schema import Record
 from .files import write_if_changed
@@ -30,15 +30,19 @@ _FORMATS = {".png": "PNG", ".jpg": "JPEG", ".webp": "WEBP"}
 # Everything besides the source bytes that decides the derived files and whether a logo passes:
 # the code that checks and derives, the libraries it calls, and the limits in the schema.
 CODE_VERSION = hashlib.sha256(
-    Path(logos.__file__).read_bytes()
+    b"".join(Path(module.__file__ or "").read_bytes() for module in (logos, svg, svg_style))
     + Path(__file__).read_bytes()
     + repr(
         (
             PIL.__version__,
             importlib.metadata.version("py-svg-hush"),
+            importlib.metadata.version("tinycss2"),
             schema.LOGO_MAX_BYTES,
             schema.LOGO_MAX_PIXELS,
             schema.LOGO_MAX_SIDE,
+            schema.LOGO_SVG_MAX_SIZE,
+            schema.LOGO_SVG_MAX_DEPTH,
+            schema.LOGO_SVG_MAX_ELEMENTS,
             schema.LOGO_EXTENSIONS,
         )
     ).encode()

@@ -18,9 +18,9 @@ from formhandler.forms.botcheck import started_token
 from partners.logos import LogoError, check_logo
 from tests.conftest import ROOT, run_pelican
 from tests.formhandler.helpers import THANKS, add_item, form_tokens, post, rows, valid_form
-from tests.hostile_corpus import FORBIDDEN, HOSTILE
+from tests.hostile_corpus import FORBIDDEN, hostile_file, hostile_files
 
-HOSTILE_FILES = sorted(p.name for p in HOSTILE.iterdir() if p.is_file())
+HOSTILE_FILES = [path.name for path in hostile_files()]
 
 
 def files_under(folder: Path) -> set[str]:
@@ -31,7 +31,9 @@ def files_under(folder: Path) -> set[str]:
 def test_hostile_logo_through_the_form_is_refused_or_stored_clean(client, app, tmp_path, name):
     before = files_under(tmp_path)
     response = post(
-        client, organisation_name=f"Stichting {len(name)} Logo", logo=(io.BytesIO((HOSTILE / name).read_bytes()), name)
+        client,
+        organisation_name=f"Stichting {len(name)} Logo",
+        logo=(io.BytesIO(hostile_file(name).read_bytes()), name),
     )
     stored = rows(app)
     if response.status_code == 303:
@@ -63,13 +65,13 @@ def test_hostile_logos_through_make_check_and_the_build(tmp_path):
         if suffix not in usable:
             continue
         target = f"vijand-{index}{suffix}"
-        (content / "logos" / target).write_bytes((HOSTILE / name).read_bytes())
+        (content / "logos" / target).write_bytes(hostile_file(name).read_bytes())
         slug = f"vijand-{index}"
         (content / "partners" / f"{slug}.md").write_text(
             f"Title: Vijand {index}\nSlug: {slug}\nType: bedrijf\nLogo: logos/{target}\nSince: 2024-01-01\n\nTest.\n"
         )
         try:
-            check_logo((HOSTILE / name).read_bytes(), target)
+            check_logo(hostile_file(name).read_bytes(), target)
         except LogoError:
             expected_refused.add(slug)
     result = subprocess.run(

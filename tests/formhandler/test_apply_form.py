@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from formhandler.apply.form import RegistrationForm, phone_e164
 from partners.criteria import CRITERIA
 from tests.formhandler.helpers import ALWAYS, raster
-from tests.hostile_corpus import HOSTILE
+from tests.hostile_corpus import hostile_file
 
 
 def form_data(**changes) -> MultiDict:
@@ -179,7 +179,7 @@ def test_cleaned_values(app):
     ],
 )
 def test_logo_checks_from_partners(app, filename, reason):
-    upload = FileStorage(io.BytesIO((HOSTILE / filename).read_bytes()), filename=filename)
+    upload = FileStorage(io.BytesIO(hostile_file(filename).read_bytes()), filename=filename)
     data = form_data()
     data["logo"] = upload
     form = make_form(app, data)

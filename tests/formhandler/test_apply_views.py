@@ -26,7 +26,7 @@ from tests.formhandler.helpers import (
     rows,
     valid_form,
 )
-from tests.hostile_corpus import HOSTILE
+from tests.hostile_corpus import hostile_file
 
 PUBLIC_FIELDS = [
     "organisation_name",
@@ -176,7 +176,7 @@ def test_input_is_kept_on_error(client):
     ],
 )
 def test_refused_logo_says_why_and_asks_to_choose_again(client, app, filename, reason):
-    upload = (io.BytesIO((HOSTILE / filename).read_bytes()), filename)
+    upload = (io.BytesIO(hostile_file(filename).read_bytes()), filename)
     html = post(client, logo=upload).get_data(as_text=True)
     error = re.search(r'id="logo-error"><span class="visually-hidden">Fout: </span>([^<]+)</p>', html).group(1)
     assert error.startswith("Dit logo kunnen we niet gebruiken: ") and reason in error

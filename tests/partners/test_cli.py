@@ -1,6 +1,6 @@
 """`python -m partners check|new` (serve: tests/partners/test_serve.py)."""
 
-from partners.__main__ import main
+from partners.__main__ import NEW_RECORD_NEXT_STEP, main
 
 
 def test_check_passes_good_records(synthetic_content, capsys):
@@ -18,7 +18,7 @@ def test_check_lists_every_problem_and_fails(synthetic_content, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"{broken}:3: Type: moet een van deze zijn")
     assert err[1].endswith(f"Logo: {fields[5]['Slug']}.svg: dit is geen SVG-, PNG-, JPEG- of WebP-afbeelding")
-    assert err[2] == f"2 fout(en) gevonden in {content / 'partners'}."
+    assert err[2] == f"2 fouten gevonden in {content / 'partners'}."
 
 
 def test_new_scaffolds_a_valid_record_once(content_dir, capsys):
@@ -34,9 +34,10 @@ def test_new_scaffolds_a_valid_record_once(content_dir, capsys):
     ]
     assert main(args) == 0
     target = content_dir / "partners" / "gemeente-sudwest-fryslan.md"
-    assert capsys.readouterr().out == f"Aangemaakt: {target}\n"
+    assert capsys.readouterr().out == f"Aangemaakt: {target}\n{NEW_RECORD_NEXT_STEP}\n"
     assert target.read_text().startswith("Title: Gemeente Súdwest-Fryslân\nSlug: gemeente-sudwest-fryslan\n")
-    assert main(["check", str(content_dir)]) == 0
+    assert main(["check", str(content_dir)]) == 1  # valid, but its placeholder text must be replaced first
+    assert "beschrijving: bevat nog de voorbeeldtekst" in capsys.readouterr().err
     assert main(args) == 1
     assert "bestaat al" in capsys.readouterr().err
 

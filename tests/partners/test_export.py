@@ -9,6 +9,7 @@ import pytest
 
 from partners.export import CSV_COLUMNS, neutralise_cell, partner_rows, rows_csv, rows_json
 from partners.schema import Record
+from tests.hostile_corpus import hostile_texts
 
 TODAY = dt.date(2026, 11, 28)
 RECORDS = [
@@ -44,6 +45,16 @@ RECORDS = [
 )
 def test_neutralise_cell(cell, safe):
     assert neutralise_cell(cell) == safe
+
+
+@pytest.mark.parametrize("cell", hostile_texts("csv-formulas"))
+def test_a_formula_behind_invisible_or_wide_characters_is_neutralised(cell):
+    assert neutralise_cell(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["Gemeente Utrecht", "KWF", "a=b", "Zorg ＆ Co", "\u200bRook", "30-40", ""])
+def test_ordinary_cells_stay_as_they_are(cell):
+    assert neutralise_cell(cell) == cell
 
 
 def test_rows_by_slug_with_state_and_logo():

@@ -47,6 +47,27 @@ def test_pelican_command_exits_nonzero_with_path_and_line(content_dir, write_rec
     assert not (tmp_path / "out" / "partners" / "goed").exists()
 
 
+@pytest.mark.parametrize("columns", ["40", "400"])
+def test_pelican_command_prints_each_problem_on_one_line_without_a_traceback(
+    columns, content_dir, write_record, tmp_path
+):
+    """`make build` runs this command: in a narrow terminal too, one clean line per problem, then the count."""
+    one = write_record(text="Title: Goed\nSlug: goed\nType: club\nSince: 1 maart 2025\n\nTekst.\n", slug="goed")
+    two = write_record(text="Title: Twee\nSlug: twee\nType: bedrijf\nSince: 2024-13-01\n\nTekst.\n", slug="twee")
+    command = [sys.executable, "-m", "pelican", str(content_dir), "-s", str(ROOT / "pelicanconf.py")]
+    command += ["-o", str(tmp_path / "out"), "--cache-path", str(tmp_path / "cache")]
+    env = {**os.environ, "COLUMNS": columns}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr and "RecordError" not in result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        f"{one}:3: Type: moet een van deze zijn: oprichter, maatschappelijke-organisatie, overheid, bedrijf",
+        f"{one}:4: Since: moet een datum zijn als JJJJ-MM-DD, bijvoorbeeld 2025-03-01 voor 1 maart 2025",
+        f"{two}:4: Since: '2024-13-01' is geen bestaande datum",
+        "3 fouten gevonden; de site is niet gebouwd.",
+    ]
+
+
 def test_rebuild_sees_an_edited_record_and_a_logo_that_went_bad(write_record, content_dir, build):
     (content_dir / "logos" / "een.svg").write_text(SVG)
     path = write_record({**GOOD, "Logo": "logos/een.svg"})

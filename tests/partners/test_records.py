@@ -7,9 +7,11 @@ import pytest
 from markdown import Markdown
 from markdown.extensions.meta import MetaExtension
 
+from partners.__main__ import main
 from partners.markup import SafeMarkdownExtension
 from partners.records import load_records, parse_header, read_record, wall_order
 from partners.schema import Record
+from partners.validate import PLACEHOLDER_DESCRIPTION
 
 GOOD = """Title: Gemeente Utrecht
 Slug: gemeente-utrecht
@@ -174,3 +176,53 @@ def test_wall_order_founders_first_then_by_type_then_by_name_without_ended_partn
         record("m", "maatschappelijke-organisatie", "Mens", until=dt.date(2027, 1, 1)),
     ]
     assert [r.slug for r in wall_order(records, dt.date(2026, 11, 28))] == ["f", "m", "o2", "o", "b"]
+
+
+@pytest.mark.parametrize(
+    ("types", "reason"),
+    [
+        (["bedrijf", "overheid"], "(regels 3 en 4)"),
+        (["club", "bedrijf"], "(regels 3 en 4)"),  # the first value is invalid: still one problem, not two
+        (["bedrijf", "club"], "(regels 3 en 4)"),
+        (["club", "vereniging", "x"], "(regels 3, 4 en 5)"),
+    ],
+)
+def test_a_repeated_field_is_one_problem(content_dir, write_record, types, reason):
+    header = "".join(f"Type: {value}\n" for value in types)
+    path = write_record(text=GOOD.replace("Type: overheid\n", header), slug="gemeente-utrecht")
+    record, problems = read_record(path, content_dir)
+    assert record is None
+    assert [str(p) for p in problems] == [
+        f"{path}:4: Type: staat meer dan eens in de kop {reason}; laat één regel staan"
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        PLACEHOLDER_DESCRIPTION,
+        f"De stichting helpt rokers.\n\n{PLACEHOLDER_DESCRIPTION}",
+        PLACEHOLDER_DESCRIPTION.replace(" de organisatie", "\nde organisatie"),  # wrapped by an editor
+    ],
+)
+def test_the_placeholder_of_partners_new_is_refused(content_dir, write_record, body):
+    path = write_record(text=GOOD.replace("Een gemeente.\n", body + "\n"), slug="gemeente-utrecht")
+    record, problems = read_record(path, content_dir)
+    assert record is None
+    line = 6 if body.startswith("Beschrijf") else 8
+    assert [str(p) for p in problems] == [
+        f"{path}:{line}: beschrijving: bevat nog de voorbeeldtekst van ‘partners new’; "
+        "vervang die door een beschrijving van de organisatie en haar bijdrage"
+    ]
+
+
+def test_a_record_from_partners_new_fails_the_check_until_described(content_dir, capsys):
+    assert (
+        main(["new", "Stichting Proef", "--type", "bedrijf", "--since", "2024-01-01", "--content", str(content_dir)])
+        == 0
+    )
+    path = content_dir / "partners" / "stichting-proef.md"
+    assert main(["check", str(content_dir)]) == 1
+    assert f"{path}:6: beschrijving: bevat nog de voorbeeldtekst" in capsys.readouterr().err
+    path.write_text(path.read_text().replace(PLACEHOLDER_DESCRIPTION, "Stichting Proef helpt rokers stoppen."))
+    assert main(["check", str(content_dir)]) == 0

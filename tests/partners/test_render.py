@@ -30,7 +30,8 @@ def pelican_slug(name: str) -> str:
     slug = slugify(name, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
     slug = "-".join(part for part in slug.replace("_", "-").split("-") if part)
     slug = "".join(ch for ch in slug if ch.isascii() and (ch.isalnum() or ch == "-"))
-    return slug[:80].strip("-") or "partner"
+    slug = slug[:80].strip("-") or "partner"
+    return slug + "-partner" if slug in ("a-z", "type", "index") else slug  # the site's own addresses
 
 
 ODD_NAMES = [

@@ -8,7 +8,8 @@ import unicodedata
 import pytest
 
 from partners import validate
-from partners.validate import _BIDI_CONTROLS, InvalidValue, clean_line, validate_fields
+from partners.validate import _BIDI_CONTROLS, InvalidValue, clean_line, has_control_characters, validate_fields
+from tests.hostile_corpus import hostile_texts
 
 VALID = {"Title": "Gemeente Utrecht", "Slug": "gemeente-utrecht", "Type": "overheid", "Since": "2020-05-01"}
 
@@ -126,3 +127,44 @@ def test_clean_line_refuses_the_first_line_break_or_control_character():
     for _ in range(5000):
         value = "".join(rng.choice(alphabet) for _ in range(rng.randrange(6)))
         assert by_regex(value) == by_loop(value), repr(value)
+
+
+@pytest.mark.parametrize("text", hostile_texts("control-characters"))
+def test_has_control_characters_finds_every_hostile_case(text):
+    assert has_control_characters(text) is True
+
+
+@pytest.mark.parametrize("text", ["Gemeente Utrecht", "Café ’t Hooge Huys", "tab\tertussen", "zero\u200bwidth", ""])
+def test_has_control_characters_passes_ordinary_text(text):
+    assert has_control_characters(text) is False
+
+
+def test_has_control_characters_is_clean_lines_rule():
+    """The form reuses it: it must say yes exactly where clean_line refuses a character (line breaks aside)."""
+    for code in [*range(0xB0), *map(ord, _BIDI_CONTROLS), 0x200B, 0x2028, 0xFEFF]:
+        char = chr(code)
+        try:
+            clean_line(f"a{char}b", max_length=10)
+            refused = False
+        except InvalidValue as exc:
+            refused = "ongeldig teken" in str(exc) or "één regel" in str(exc)
+        # The line and paragraph separators break a line without being control characters.
+        assert has_control_characters(char) is (refused and char not in "\u2028\u2029"), hex(code)
+
+
+@pytest.mark.parametrize(
+    ("value", "example"),
+    [
+        ("1 maart 2025", "2025-03-01 voor 1 maart 2025"),
+        ("15 December, 2024", "2024-12-15 voor 15 december 2024"),
+        ("01-03-2025", "2025-03-01 voor 1 maart 2025"),
+        ("1/3/2025", "2025-03-01 voor 1 maart 2025"),
+        ("31 februari 2025", "2013-10-01 voor 1 oktober 2013"),
+        ("ergens in het voorjaar van het jaar 2025", "2013-10-01 voor 1 oktober 2013"),
+    ],
+)
+def test_a_date_in_another_format_is_asked_for_as_jjjj_mm_dd(value, example):
+    """Not “mag hoogstens 10 tekens lang zijn”: the format is the problem, and the message shows the date meant."""
+    with pytest.raises(InvalidValue) as error:
+        validate.check_date(value)
+    assert str(error.value) == f"moet een datum zijn als JJJJ-MM-DD, bijvoorbeeld {example}"
