@@ -14,7 +14,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .apply import views as apply
     from .change import views as change
     from .mail import devlog as mail_devlog
-    from .review import accounts, accounts_views, admin, auth, outbox_views, step_views
+    from .review import accounts, accounts_views, admin, auth, contacts_views, outbox_views, step_views
     from .status import logs as status_logs
     from .status import views as status
 
@@ -29,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(step_views.bp)
     app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(contacts_views.bp)
     outbox_views.init_app(app)
     app.register_blueprint(status.bp)
     status_logs.init_app(app)
