@@ -38,3 +38,12 @@ def init_app(app: Flask) -> None:
     if not any(isinstance(handler, TerminalHandler) for handler in logger.handlers):
         logger.addHandler(TerminalHandler())
     logger.setLevel(logging.INFO)
+    logger.propagate = False  # Flask's own handler on "formhandler" would print every mail a second time
+
+
+def remove(target: logging.Logger = logger) -> None:
+    """Take the terminal handler off again and give the mail logger its defaults (tests, one app after another)."""
+    for handler in [h for h in target.handlers if isinstance(h, TerminalHandler)]:
+        target.removeHandler(handler)
+    target.setLevel(logging.NOTSET)
+    target.propagate = True

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
+from formhandler.mail import devlog
 from formhandler.mail.backends import logger as mail_logger
 from formhandler.mail.devlog import TerminalHandler
 from tests.formhandler.helpers import CONTACT, add_user, login, run_outbox, store_with_mails
@@ -13,17 +12,9 @@ from tests.formhandler.helpers import CONTACT, add_user, login, run_outbox, stor
 
 @pytest.fixture
 def clean_mail_logger():
-    """The mail logger as a fresh process has it: no terminal handler, its level unset; restored afterwards."""
-    handlers, level = list(mail_logger.handlers), mail_logger.level
-    for handler in handlers:
-        mail_logger.removeHandler(handler)
-    mail_logger.setLevel(logging.NOTSET)
-    yield mail_logger
-    for handler in list(mail_logger.handlers):
-        mail_logger.removeHandler(handler)
-    for handler in handlers:
-        mail_logger.addHandler(handler)
-    mail_logger.setLevel(level)
+    """The mail logger as a fresh process has it (the autouse fresh_mail_logger cleans up after the test)."""
+    devlog.remove()
+    return mail_logger
 
 
 def test_development_prints_every_mail_readably_in_the_terminal(make_app, clean_mail_logger, capsys):
@@ -34,6 +25,7 @@ def test_development_prints_every_mail_readably_in_the_terminal(make_app, clean_
     assert run_outbox(app) == (2, 0)
     err = capsys.readouterr().err
     assert err.count("─" * 72) == 4  # two mails, each between two rules
+    assert err.count("Mail (ontwikkelmodus, niet verstuurd):") == 2  # once each: not again through Flask's handler
     assert f"To: {CONTACT['email']}" in err and "Subject: Nieuwe aanmelding: Stichting Gezonde Wijk" in err
     assert f"#{item_id}" in err and "Mail (ontwikkelmodus, niet verstuurd):" in err
 

@@ -86,3 +86,24 @@ def test_0003_keeps_waiting_mail_and_adds_the_procedures_tables(empty_db_url):
     assert tuple(row) == ("jan@example.org", "Bevestiging", False, None)
     assert {"status_tokens", "signed_agreements", "outbox_attachments"} <= tables
     engine.dispose()
+
+
+def test_0004_keeps_every_account_active(empty_db_url):
+    engine = make_engine(empty_db_url)
+    upgrade(engine, "0003_procedure")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (username, password_hash, created_at, session_generation) "
+                "VALUES ('anna', '$argon2id$x', :now, 3)"
+            ),
+            {"now": "2025-01-01 00:00:00+00:00"},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT username, password_hash, session_generation, disabled_at FROM users")
+        ).one()
+    # An account made before the upgrade can still log in, with its password and its sessions.
+    assert tuple(row) == ("anna", "$argon2id$x", 3, None)
+    engine.dispose()
