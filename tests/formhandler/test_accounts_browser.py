@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser import axe_violations, describe, screenshot
 from tests.conftest import ROOT, run_pelican
-from tests.formhandler.helpers import PASSWORD, USERNAME, add_user
+from tests.formhandler.helpers import PASSWORD, USERNAME, add_user, store_with_mails
 from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -59,4 +59,13 @@ def test_the_accounts_page(page, live):
     assert page.get_by_role("status").filter(has_text="Uw wachtwoord is gewijzigd").is_visible()
     page.get_by_role("button", name="Inschakelen: bert.collega").click()
     assert page.get_by_role("status").filter(has_text="weer ingeschakeld").is_visible()
+    no_violations(page)
+
+    # Development only: the outbox as a page (this live server runs with DEVELOPMENT).
+    store_with_mails(live.app)
+    page.get_by_role("link", name="Postvak").click()
+    page.wait_for_url(f"{live.url}/beheer/postvak")
+    assert page.get_by_role("heading", name="Postvak (ontwikkeling)", level=1).is_visible()
+    assert page.get_by_role("heading", name="Nieuwe aanmelding: Stichting Gezonde Wijk", level=2).is_visible()
+    screenshot(page, "beheer-postvak")
     no_violations(page)
