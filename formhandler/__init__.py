@@ -13,7 +13,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import cli, config, db, web
     from .apply import views as apply
     from .change import views as change
-    from .review import accounts, admin, auth, partners, record_edit, step_views
+    from .mail import devlog as mail_devlog
+    from .review import (
+        accounts,
+        accounts_views,
+        admin,
+        auth,
+        contacts_views,
+        outbox_views,
+        partners,
+        record_edit,
+        step_views,
+    )
     from .status import logs as status_logs
     from .status import views as status
 
@@ -27,9 +38,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(step_views.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(contacts_views.bp)
+    outbox_views.init_app(app)
     app.register_blueprint(status.bp)
     status_logs.init_app(app)
     app.register_blueprint(record_edit.bp)
     app.register_blueprint(partners.bp)
+    mail_devlog.init_app(app)
     cli.init_app(app)
     return app

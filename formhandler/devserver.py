@@ -16,7 +16,9 @@ BANNER = """
     beheer:     http://{host}:{port}/beheer/
   Eerste beoordelaar aanmaken (in een tweede terminal):
     make reviewer NAME=uw-naam
-  Mail wordt in deze modus niet verstuurd maar in dit venster gelogd. Stoppen: Ctrl+C.
+  Mail wordt in deze modus niet verstuurd maar in dit venster getoond;
+    u leest haar ook in het beheer: http://{host}:{port}/beheer/postvak
+  Stoppen: Ctrl+C.
 """
 
 

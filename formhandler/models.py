@@ -167,6 +167,8 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped at logout and password change: every session issued before is void.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when the account is disabled: it cannot log in and its sessions end; None while active.
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class OutboxMessage(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, session
 from flask.typing import ResponseReturnValue
@@ -11,12 +12,15 @@ from partners.records import load_records
 from partners.schema import Record
 
 from ..clock import local_date, utcnow
+from ..db import get_session
 from ..forms.botcheck import started_token
 from ..forms.page import render_page
 from ..forms.receive import REFERENCE_KEY, receive
 from ..web.csrf import csrf
 from ..web.limiter import limiter
+from .checks import ContactOnFile, contact_on_file, sender_reasons
 from .form import ChangeRequestForm
+from .notice import mails_with_contact_notice
 
 bp = Blueprint("change", __name__, url_prefix="/aanmelden/wijziging")
 # On the blueprint rather than the view: Flask-Limiter then checks it in its own before_request
@@ -53,12 +57,24 @@ def show() -> ResponseReturnValue:
 @bp.post("/")
 def submit() -> ResponseReturnValue:
     """Check the request; store it and redirect, or show the form again with everything kept."""
+    contacts: dict[str, ContactOnFile | None] = {}
+
+    def checked_values(form: ChangeRequestForm) -> dict[str, Any]:
+        """The request's values, marked suspect when the sender does not belong to the partner."""
+        data = form.submission_data()
+        db = get_session()
+        contacts["on file"] = contact = contact_on_file(db, data["target_slug"])
+        db.commit()  # end the read before the request is written in a transaction of its own
+        data["suspect_reasons"] = sender_reasons(data, contact)
+        return data
+
     return receive(
         make_form(),
         render=render_form,
         thanks="change.thanks",
-        values=ChangeRequestForm.submission_data,
+        values=checked_values,
         what="change request",
+        mails=lambda item: mails_with_contact_notice(contacts.get("on file"))(item),
     )
 
 

@@ -24,7 +24,13 @@ Renderer = Callable[..., ResponseReturnValue]
 
 
 def receive(
-    form: Any, *, render: Renderer, thanks: str, values: Callable[[Any], dict[str, Any]], what: str
+    form: Any,
+    *,
+    render: Renderer,
+    thanks: str,
+    values: Callable[[Any], dict[str, Any]],
+    what: str,
+    mails: queue.MailBuilder = texts.build_mails,
 ) -> ResponseReturnValue:
     """Store a valid post and redirect to `thanks` (an endpoint), or show the form again with everything kept."""
     # A bot's post is kept apart as spam when it fits the columns; the bot sees the thanks page
@@ -47,9 +53,7 @@ def receive(
     if reason:
         data["suspect_reasons"] = [f"automatisch herkend: {reason}"]
     try:
-        item_id, created = queue.submit(
-            data, form.checked_logo, state="spam" if reason else "nieuw", mails=texts.build_mails
-        )
+        item_id, created = queue.submit(data, form.checked_logo, state="spam" if reason else "nieuw", mails=mails)
     except UNAVAILABLE_ERRORS as exc:
         logger.error("%s not stored, database unavailable: %s", what, type(exc).__name__)
         return redirect(url_for(thanks), code=303) if reason else render(form, status=503, notice=UNAVAILABLE_MESSAGE)

@@ -13,7 +13,6 @@ from email.utils import format_datetime, parseaddr
 from typing import Any
 
 from ..models import OutboxMessage
-from ..tokens import redact
 from .texts import one_line
 
 # One logger for all of the outbox: "formhandler.mail", where development mail is written.
@@ -62,13 +61,16 @@ class LogBackend:
         self.config = config
 
     def send(self, row: OutboxMessage, footer: str = "") -> None:
-        """Write the mail's headers, body and attachment names to the log."""
+        """Write the mail's headers, body and attachment names to the log; outside development only its number."""
+        if not self.config["DEVELOPMENT"]:
+            # A production log must never hold an address or a message's text.
+            logger.info("Mail %s niet verstuurd: MAIL_BACKEND=log (alleen voor ontwikkeling).", row.id)
+            return
         message = to_email(row, self.config, footer)
         headers = "".join(
             f"{name}: {value}\n" for name, value in message.items() if name in ("From", "To", "Subject", "Message-ID")
         )
-        # A status link opens an applicant's page: only a development log may show one that works.
-        body = row.body + (footer if self.config["DEVELOPMENT"] else redact(footer))
+        body = row.body + footer
         files = "".join(f"\nBijlage: {a.filename} ({len(a.data)} bytes)" for a in row.attachments)
         logger.info("Mail (ontwikkelmodus, niet verstuurd):\n%s\n%s%s", headers, body, files)
 

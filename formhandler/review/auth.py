@@ -100,6 +100,8 @@ def login() -> ResponseReturnValue:
                 spend_equal_time()
             if user is not None and verify_password(user, form.password.data):
                 db.commit()  # keeps a rehashed password
+                if is_disabled(user):
+                    return _refuse_disabled(form, next_url)
                 _start_session(user)
                 logger.info("login user=%s", user.username)
                 return redirect(next_url)
@@ -117,6 +119,26 @@ def _start_session(user: User) -> None:
     session.clear()
     session.permanent = False
     session.update(user_id=user.id, generation=user.session_generation, login_at=now, seen_at=now)
+
+
+# --- disabled accounts (issue 18): no login, and no session lives on -------------------------
+
+ACCOUNT_DISABLED = (
+    "Dit account is uitgeschakeld. Vraagt u een collega van het Alliantiebureau om het weer in te schakelen."
+)
+
+
+def is_disabled(user: User) -> bool:
+    """True when the account is disabled: checked at login and on every admin request."""
+    return user.disabled_at is not None
+
+
+def _refuse_disabled(form: LoginForm, next_url: str) -> ResponseReturnValue:
+    """The login page saying the account is disabled; only shown after a correct password."""
+    logger.warning(
+        "login refused: account disabled user=%s ip=%s", form.username.data.strip().lower(), request.remote_addr
+    )
+    return render_template("login.html", form=form, error=ACCOUNT_DISABLED, next_url=next_url), 403
 
 
 def login_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
@@ -153,7 +175,7 @@ def _current_user() -> User | None:
         now - seen_at > float(config["SESSION_IDLE_MINUTES"]) * 60
         or now - login_at > float(config["SESSION_MAX_HOURS"]) * 3600
     )
-    if user is None or session.get("generation") != user.session_generation or expired:
+    if user is None or session.get("generation") != user.session_generation or expired or is_disabled(user):
         session.clear()
         if expired and user is not None:
             flash("Uw sessie is verlopen. Log opnieuw in.", "info")

@@ -9,10 +9,18 @@ import shutil
 
 import pytest
 
+from formhandler.mail import devlog
 from tests.conftest import ROOT
 from tests.formhandler.helpers import GONE, PARTNER, PARTNER_BODY, PARTNER_SVG, add_item, write_partners
 from tests.formhandler.smtp import MailServer
 from tests.site_repository import clone, make_site_repository
+
+
+@pytest.fixture(autouse=True)
+def fresh_mail_logger():
+    """After each test the mail logger is as a fresh process has it: a development app's terminal handler goes."""
+    yield
+    devlog.remove()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def test_headers_are_utf8_with_date_and_a_stable_message_id(smtp_app, mail_serve
 
 
 def test_log_backend_writes_the_mail_to_the_log(smtp_app, mail_server, caplog):
-    smtp_app.config["MAIL_BACKEND"] = "log"
+    smtp_app.config.update(MAIL_BACKEND="log", DEVELOPMENT=True)
     item_id = store_with_mails(smtp_app)
     with caplog.at_level(logging.INFO, logger="formhandler.mail"):
         assert run_outbox(smtp_app) == (2, 0)
@@ -48,3 +48,13 @@ def test_log_backend_writes_the_mail_to_the_log(smtp_app, mail_server, caplog):
 def test_scrub_keeps_addresses_out_of_errors():
     error = OSError("550 <jan.geheim@example.org>: user unknown,   retry later")
     assert backends.scrub(error) == "OSError: 550 <<adres>>: user unknown, retry later"
+
+
+def test_log_backend_outside_development_logs_no_address_and_no_text(smtp_app, mail_server, caplog):
+    smtp_app.config["MAIL_BACKEND"] = "log"
+    store_with_mails(smtp_app)
+    with caplog.at_level(logging.DEBUG, logger="formhandler.mail"):
+        assert run_outbox(smtp_app) == (2, 0)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Mail 1 niet verstuurd: MAIL_BACKEND=log" in logged
+    assert CONTACT["email"] not in logged and "Stichting Gezonde Wijk" not in logged and "@" not in logged

@@ -111,3 +111,24 @@ def test_publishing_through_git_adds_its_columns_and_table_without_touching_an_i
         edits = connection.execute(text("SELECT count(*) FROM partner_edits")).scalar_one()
     assert tuple(row) == ("gemeente-oud", "", None) and edits == 0
     engine.dispose()
+
+
+def test_0005_keeps_every_account_active(empty_db_url):
+    engine = make_engine(empty_db_url)
+    upgrade(engine, "0004_publishing")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (username, password_hash, created_at, session_generation) "
+                "VALUES ('anna', '$argon2id$x', :now, 3)"
+            ),
+            {"now": "2025-01-01 00:00:00+00:00"},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT username, password_hash, session_generation, disabled_at FROM users")
+        ).one()
+    # An account made before the upgrade can still log in, with its password and its sessions.
+    assert tuple(row) == ("anna", "$argon2id$x", 3, None)
+    engine.dispose()

@@ -33,8 +33,10 @@ def admin_rules(app):
     return rules
 
 
-def test_every_route_needs_a_session(make_app, session):
-    app = make_app(WTF_CSRF_ENABLED=False)  # so the session check, not CSRF, is what answers
+@pytest.mark.parametrize("development", [False, True], ids=["production", "development"])
+def test_every_route_needs_a_session(make_app, session, development):
+    # Development adds routes of its own (the outbox page): they are walked too.
+    app = make_app(WTF_CSRF_ENABLED=False, DEVELOPMENT=development)  # so the session check, not CSRF, answers
     add_item(session)
     client = app.test_client()
     for rule in admin_rules(app):
