@@ -10,13 +10,14 @@ from flask import Flask
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: defaults, then instance/config.py and FORMHANDLER_* variables, or test_config."""
-    from . import cli, config, db, web
+    from . import cli, config, db, log_escape, web
     from .apply import views as apply
     from .change import views as change
     from .review import accounts, admin, auth, step_views
     from .status import logs as status_logs
     from .status import views as status
 
+    log_escape.install()
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     config.load(app, test_config)
     web.init_app(app)
