@@ -53,6 +53,11 @@ def clean_line(value: str, *, max_length: int, min_length: int = 0) -> str:
     return value
 
 
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds a character clean_line refuses: a line break, a control or a bidi character."""
+    return bool(_LINE_BREAKS.search(text) or _BAD_CHARACTER.search(text))
+
+
 def check_title(value: str) -> str:
     """Organisation name: 2–120 characters on one line."""
     return clean_line(value, min_length=schema.TITLE_MIN, max_length=schema.TITLE_MAX)

@@ -42,3 +42,12 @@ def test_the_largest_id_a_column_holds_still_reaches_the_view(admin_client, sess
     add_item(session)
     assert admin_client.get("/beheer/1").status_code == 200
     assert admin_client.get(f"/beheer/{2**31 - 1}").status_code == 404  # the view's own 'no such item'
+
+
+@pytest.mark.both_databases
+@pytest.mark.parametrize("value", CASES)
+def test_the_cli_says_there_is_no_such_item(runner, session, value):
+    add_item(session)
+    result = runner.invoke(args=["queue", "show", value])
+    assert result.exit_code == 1
+    assert f"Er is geen item met nummer {value}." in result.stderr
