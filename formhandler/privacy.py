@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from .clock import utcnow
 from .models import Event, Logo, OutboxAttachment, OutboxMessage, SignedAgreement, StatusToken, Submission
 from .states import CLOSING
+from .unicode_keys import email_key
 
 
 @dataclasses.dataclass
@@ -99,16 +100,16 @@ def remove(
 
 
 def _by_email(email: str) -> ColumnElement[bool]:
-    return func.lower(Submission.email) == email.strip().lower()
+    # email_key, not SQL lower(): SQLite's lower() leaves 'Å' and 'Ö' as they are (issue 20).
+    return Submission.email_key == email_key(email)
 
 
-def _mail_to(email: str) -> ColumnElement[bool]:
+def _mail_to(session: Session, email: str) -> ColumnElement[bool]:
     """Mails to this address, also when it is written as "Naam <adres>" in the outbox."""
-    address = email.strip().lower()
-    pattern = "%<" + address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ">"
-    return or_(
-        func.lower(OutboxMessage.to_addr) == address, func.lower(OutboxMessage.to_addr).like(pattern, escape="\\")
-    )
+    # Compared in Python with the same key: a rare command, and no SQL function folds case in every script.
+    key = email_key(email)
+    rows = session.execute(select(OutboxMessage.id, OutboxMessage.to_addr))
+    return OutboxMessage.id.in_([row.id for row in rows if email_key(row.to_addr or "") == key])
 
 
 def items_of(session: Session, email: str) -> list[Submission]:
@@ -122,7 +123,7 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
     ids = [item.id for item in items]
     mails = session.scalars(
         select(OutboxMessage)
-        .where(or_(OutboxMessage.submission_id.in_(ids), _mail_to(email)))
+        .where(or_(OutboxMessage.submission_id.in_(ids), _mail_to(session, email)))
         .order_by(OutboxMessage.id)
     )
     return {
@@ -153,4 +154,4 @@ def _file(name: str, kind: str, data: bytes) -> dict[str, Any]:
 
 def erase_person(session: Session, email: str, *, dry_run: bool = False) -> Removed:
     """Delete every item of this email address and every mail to it; published records hold nothing personal."""
-    return remove(session, items_of(session, email), _mail_to(email), dry_run=dry_run)
+    return remove(session, items_of(session, email), _mail_to(session, email), dry_run=dry_run)
