@@ -22,6 +22,7 @@ from ..models import User
 from ..web.headers import no_index
 from ..web.limiter import limiter
 from .accounts import PASSWORD_MAX, spend_equal_time, verify_password
+from .devices import known_device, remember_device
 from .login_log import logged_username
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
@@ -94,7 +95,10 @@ def login() -> ResponseReturnValue:
         db = get_session()
         user = db.scalar(select(User).where(User.username == username))
         shown = logged_username(username, known=user is not None)
-        if _account_throttled(username):
+        # A browser this reviewer logged in with before has its own count: an attacker cannot lock it out.
+        device = known_device(request, username)
+        throttle_key = f"{username}\x00{device}" if device else username
+        if _account_throttled(throttle_key):
             error, status = ACCOUNT_LOCKED, 429
             logger.warning("login refused: account throttled user=%s ip=%s", shown, request.remote_addr)
         else:
@@ -104,8 +108,10 @@ def login() -> ResponseReturnValue:
                 db.commit()  # keeps a rehashed password
                 _start_session(user)
                 logger.info("login user=%s", user.username)
-                return redirect(next_url)
-            _record_failure(username)
+                response = redirect(next_url)
+                remember_device(response, user.username, device)
+                return response
+            _record_failure(throttle_key)
             # A known username is a bureau staff account; anything else is only a keyed hash (login_log.py).
             logger.warning("failed login user=%s ip=%s", shown, request.remote_addr)
             error = BAD_LOGIN
