@@ -21,7 +21,7 @@ from ..kinds import BY_FIELD, CHANGE
 from ..models import Submission
 from ..queue import change_state
 from ..states import READY_TO_PUBLISH, TransitionError
-from .files import file_sha256, make_folder, record_file, write_atomically
+from .files import file_sha256, make_folder, record_file, shown, write_atomically
 from .markdown import markdown_text
 from .publication import Publication, PublishError
 
@@ -180,6 +180,6 @@ def _check_unchanged(item: Submission, path: Path) -> None:
         raise PublishError("Van deze wijziging is bij het goedkeuren geen record vastgelegd; keur haar opnieuw goed.")
     if not path.is_file() or file_sha256(path) != item.record_sha256:
         raise PublishError(
-            f"{path} is gewijzigd sinds de wijziging werd goedgekeurd. Er is niets overschreven: "
+            f"{shown(path)} is gewijzigd sinds de wijziging werd goedgekeurd. Er is niets overschreven: "
             "bekijk het record, zet de wijziging terug naar 'in behandeling' of verwerk haar met de hand."
         )

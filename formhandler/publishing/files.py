@@ -11,6 +11,18 @@ from partners.records import PARTNERS_DIR
 
 from .publication import PublishError
 
+LOGOS_DIR = "logos"
+
+
+def shown(path: str | Path) -> str:
+    """`path` as a reviewer reads it, relative to the content folder: the server's own folders stay private."""
+    parts = Path(path).parts
+    # Publishing writes only under content/partners/ and content/logos/: the innermost one starts the name.
+    for index in range(len(parts) - 1, -1, -1):
+        if parts[index] in (PARTNERS_DIR, LOGOS_DIR):
+            return "/".join(parts[index:])
+    return Path(path).name
+
 
 def record_file(content_dir: str | Path, slug: str) -> Path:
     """The record file of `slug` under content_dir."""
@@ -25,11 +37,11 @@ def file_sha256(path: Path) -> str:
 def prepare_folders(content: Path, paths: list[Path]) -> None:
     """Refuse a missing content folder or an existing target; create partners/ and logos/ if needed."""
     if not content.is_dir():
-        raise PublishError(f"De contentmap {content} bestaat niet.")
+        raise PublishError("De contentmap (CONTENT_DIR) bestaat niet.")
     for path in paths:
         if path.exists() or path.is_symlink():
             raise PublishError(
-                f"{path} bestaat al. Publiceren overschrijft nooit bestaand werk: "
+                f"{shown(path)} bestaat al. Publiceren overschrijft nooit bestaand werk: "
                 "kies een andere naam of verwerk dit item met de hand."
             )
         make_folder(path.parent)
@@ -40,9 +52,9 @@ def make_folder(folder: Path) -> None:
     try:
         folder.mkdir(exist_ok=True)
     except OSError:
-        raise PublishError(f"De map {folder} kan niet worden aangemaakt.") from None
+        raise PublishError(f"De map {shown(folder)} kan niet worden aangemaakt.") from None
     if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise PublishError(f"In de map {folder} kan niet worden geschreven.")
+        raise PublishError(f"In de map {shown(folder)} kan niet worden geschreven.")
 
 
 def write_atomically(path: Path, data: bytes, *, replace: bool) -> None:
@@ -52,7 +64,7 @@ def write_atomically(path: Path, data: bytes, *, replace: bool) -> None:
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError:
-        raise PublishError(f"In de map {path.parent} kan niet worden geschreven.") from None
+        raise PublishError(f"In de map {shown(path.parent)} kan niet worden geschreven.") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -65,9 +77,9 @@ def write_atomically(path: Path, data: bytes, *, replace: bool) -> None:
             os.link(temp, path)
         _fsync_folder(path.parent)
     except FileExistsError:
-        raise PublishError(f"{path} bestaat al; er is niets overschreven.") from None
+        raise PublishError(f"{shown(path)} bestaat al; er is niets overschreven.") from None
     except OSError:
-        raise PublishError(f"{path} kan niet worden geschreven; er is niets gewijzigd.") from None
+        raise PublishError(f"{shown(path)} kan niet worden geschreven; er is niets gewijzigd.") from None
     finally:
         try:
             os.unlink(temp)
