@@ -10,7 +10,7 @@ from flask import Flask
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: defaults, then instance/config.py and FORMHANDLER_* variables, or test_config."""
-    from . import cli, config, db, web
+    from . import cli, config, db, log_escape, web
     from .apply import views as apply
     from .change import views as change
     from .mail import devlog as mail_devlog
@@ -28,6 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .status import logs as status_logs
     from .status import views as status
 
+    log_escape.install()
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     config.load(app, test_config)
     web.init_app(app)

@@ -161,3 +161,28 @@ def init_app(app: Flask) -> None:
         upgrade(engine)
     check_sqlite_pragmas(engine)
     app.teardown_appcontext(close_session)
+
+
+#: Tables an erasure deletes from; PostgreSQL rewrites them afterwards so no dead row keeps the bytes.
+ERASED_TABLES = ("submissions", "events", "logos", "outbox", "outbox_attachments", "signed_agreements", "status_tokens")
+
+
+def scrub_freed_space(engine: Engine) -> bool:
+    """After deleting personal data: leave no readable copy in free pages or the log; False if the WAL was busy.
+
+    SQLite: VACUUM rewrites the file without its free pages, then a TRUNCATE checkpoint empties the
+    -wal file, which still held the deleted rows. PostgreSQL: VACUUM FULL rewrites the tables; its own
+    write-ahead log is recycled by the server (docs/security.md says how long copies remain).
+    """
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()  # outside SQLAlchemy's transaction: VACUUM refuses to run in one
+        try:
+            cursor = raw.cursor()
+            cursor.execute("VACUUM")
+            busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return busy == 0
+        finally:
+            raw.close()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM FULL " + ", ".join(ERASED_TABLES))
+    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Dialect, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy import false as sa_false
@@ -11,6 +12,13 @@ from sqlalchemy.types import TypeDecorator
 
 from .clock import utcnow
 from .kinds import APPLICATION
+from .unicode_keys import email_key
+
+
+def _email_key_default(context: Any) -> str:
+    """The email_key of the row being inserted, for inserts that did not give one."""
+    return email_key(context.get_current_parameters().get("email") or "")
+
 
 # Field limits, defined once: the form's Length validators read these.
 LIMITS = {
@@ -25,6 +33,8 @@ LIMITS = {
     "contribution_text": 2000,
     "motivation": 4000,
 }
+#: Case folding can lengthen an address (ß becomes ss): room for three times the e-mail limit.
+EMAIL_KEY_MAX = 3 * LIMITS["email"]
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -75,6 +85,8 @@ class Submission(Base):
     contact_name: Mapped[str] = mapped_column(String(LIMITS["contact_name"]))
     contact_role: Mapped[str] = mapped_column(String(LIMITS["contact_role"]), default="")
     email: Mapped[str] = mapped_column(String(LIMITS["email"]), index=True)
+    # email_key() of the address: SQLite's lower() folds ASCII only, so look-ups compare this (issue 20).
+    email_key: Mapped[str | None] = mapped_column(String(EMAIL_KEY_MAX), index=True, default=_email_key_default)
     phone: Mapped[str] = mapped_column(String(LIMITS["phone"]), default="")
     offers_stop_support: Mapped[bool] = mapped_column(Boolean, default=False)
     criteria: Mapped[list] = mapped_column(JSON, default=list)

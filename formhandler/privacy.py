@@ -5,14 +5,22 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from .clock import utcnow
+from .db import scrub_freed_space
 from .models import Event, Logo, OutboxAttachment, OutboxMessage, SignedAgreement, StatusToken, Submission
 from .states import CLOSING
+from .unicode_keys import email_key, nfc
+
+#: What replaces a person's name, address or phone number in notes on other items.
+REDACTED = "[verwijderd]"
+#: Shorter values (initials, a first name of two letters) would blank unrelated words.
+REDACT_MIN = 3
 
 
 @dataclasses.dataclass
@@ -25,6 +33,10 @@ class Removed:
     mails: int = 0
     agreements: int = 0
     published_slugs: list[str] = dataclasses.field(default_factory=list)
+    #: Notes on other items in which the person's name, address or phone number was replaced.
+    notes: int = 0
+    #: False when the database's log could not be emptied yet (another connection was reading).
+    scrubbed: bool = True
 
 
 def _value(value: Any) -> Any:
@@ -95,20 +107,37 @@ def remove(
     session.execute(delete(Submission).where(Submission.id.in_(ids)))
     session.commit()
     session.expunge_all()
+    count.scrubbed = scrub_freed_space(session.get_bind().engine)
     return count
 
 
+def _naming_notes(session: Session, items: list[Submission]) -> list[tuple[Event, str]]:
+    """(note, its redacted text) for every note on another item that names a person of `items`."""
+    needles = {
+        nfc(value.strip())
+        for item in items
+        for value in (item.contact_name, item.email, item.phone)
+        if value and len(value.strip()) >= REDACT_MIN
+    }
+    if not needles:
+        return []
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
+    others = select(Event).where(Event.note != "", Event.submission_id.not_in([item.id for item in items]))
+    found = [(event, pattern.sub(REDACTED, nfc(event.note))) for event in session.scalars(others)]
+    return [(event, text) for event, text in found if text != event.note]
+
+
 def _by_email(email: str) -> ColumnElement[bool]:
-    return func.lower(Submission.email) == email.strip().lower()
+    # email_key, not SQL lower(): SQLite's lower() leaves 'Å' and 'Ö' as they are (issue 20).
+    return Submission.email_key == email_key(email)
 
 
-def _mail_to(email: str) -> ColumnElement[bool]:
+def _mail_to(session: Session, email: str) -> ColumnElement[bool]:
     """Mails to this address, also when it is written as "Naam <adres>" in the outbox."""
-    address = email.strip().lower()
-    pattern = "%<" + address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ">"
-    return or_(
-        func.lower(OutboxMessage.to_addr) == address, func.lower(OutboxMessage.to_addr).like(pattern, escape="\\")
-    )
+    # Compared in Python with the same key: a rare command, and no SQL function folds case in every script.
+    key = email_key(email)
+    rows = session.execute(select(OutboxMessage.id, OutboxMessage.to_addr))
+    return OutboxMessage.id.in_([row.id for row in rows if email_key(row.to_addr or "") == key])
 
 
 def items_of(session: Session, email: str) -> list[Submission]:
@@ -122,7 +151,7 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
     ids = [item.id for item in items]
     mails = session.scalars(
         select(OutboxMessage)
-        .where(or_(OutboxMessage.submission_id.in_(ids), _mail_to(email)))
+        .where(or_(OutboxMessage.submission_id.in_(ids), _mail_to(session, email)))
         .order_by(OutboxMessage.id)
     )
     return {
@@ -153,4 +182,11 @@ def _file(name: str, kind: str, data: bytes) -> dict[str, Any]:
 
 def erase_person(session: Session, email: str, *, dry_run: bool = False) -> Removed:
     """Delete every item of this email address and every mail to it; published records hold nothing personal."""
-    return remove(session, items_of(session, email), _mail_to(email), dry_run=dry_run)
+    items = items_of(session, email)
+    notes = _naming_notes(session, items)
+    if not dry_run:
+        for event, text in notes:  # written by remove()'s commit, together with the deletes
+            event.note = text
+    removed = remove(session, items, _mail_to(session, email), dry_run=dry_run)
+    removed.notes = len(notes)
+    return removed

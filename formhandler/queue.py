@@ -22,6 +22,7 @@ from .clock import utcnow
 from .kinds import APPLICATION
 from .models import Event, Logo, OutboxMessage, Submission
 from .states import check_transition
+from .unicode_keys import email_key, fold, nfc_values
 
 SYSTEM_ACTOR = "systeem"
 RECEIVED_NOTE = "Ontvangen via het formulier"
@@ -31,9 +32,8 @@ MailBuilder = Callable[[Any], list[OutboxMessage]]
 
 def fingerprint(data: Mapping[str, object], logo: CheckedLogo | None) -> str:
     """Hash of the normalised submission: identical resubmissions share it."""
-    normalised = {
-        k: (sorted(v) if isinstance(v, (list, tuple)) else str(v).strip().casefold()) for k, v in data.items()
-    }
+    # fold(): names typed in NFC and in NFD, or in another case, are one submission.
+    normalised = {k: (sorted(v) if isinstance(v, (list, tuple)) else fold(str(v).strip())) for k, v in data.items()}
     payload = json.dumps(normalised, sort_keys=True, ensure_ascii=False)
     if logo is not None:
         payload += hashlib.sha256(logo.data).hexdigest()
@@ -76,9 +76,11 @@ def insert_submission(
     # A resubmission gives (id of the stored one, False), also when an identical one is committed
     # concurrently. Core statements, not the ORM: this runs once per application, where the ORM's
     # unit of work would cost several times as much.
+    data = nfc_values(data)  # where data enters: stored in NFC, whichever form the browser sent
     print_ = fingerprint(data, logo)
     statement = _INSERT_SUBMISSION[connection.dialect.name]
-    item_id = connection.scalar(statement, {**data, "fingerprint": print_, "state": state})
+    values = {**data, "email_key": email_key(str(data.get("email") or "")), "fingerprint": print_, "state": state}
+    item_id = connection.scalar(statement, values)
     if item_id is None:
         return connection.execute(_FIND_BY_FINGERPRINT, {"fingerprint": print_}).scalar_one(), False
     if logo is not None:

@@ -40,16 +40,11 @@ class InvalidValue(ValueError):
     """A field value broke a rule; the message is the Dutch reason."""
 
 
-def has_control_characters(text: str) -> bool:
-    """True when `text` holds a C0 or C1 control character (the tab excepted) or a bidi override: clean_line's rule."""
-    return _BAD_CHARACTER.search(text) is not None
-
-
 def clean_line(value: str, *, max_length: int, min_length: int = 0) -> str:
     """Return `value` stripped, refusing line breaks, control characters and wrong lengths."""
     if _LINE_BREAKS.search(value):
         raise InvalidValue("moet op één regel staan")
-    bad = _BAD_CHARACTER.search(value)  # the same rule as has_control_characters, with the offending character
+    bad = _BAD_CHARACTER.search(value)  # has_control_characters' rule, naming the offending character
     if bad:
         raise InvalidValue(f"bevat een ongeldig teken (U+{ord(bad.group()):04X})")
     value = value.strip()
@@ -58,6 +53,11 @@ def clean_line(value: str, *, max_length: int, min_length: int = 0) -> str:
     if len(value) > max_length:
         raise InvalidValue(f"mag hoogstens {max_length} tekens lang zijn (nu {len(value)})")
     return value
+
+
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds a character clean_line refuses: a line break, a control or a bidi character."""
+    return bool(_LINE_BREAKS.search(text) or _BAD_CHARACTER.search(text))
 
 
 def check_title(value: str) -> str:

@@ -1,7 +1,8 @@
 """The hostile corpus in tests/hostile/: one folder per class of attack, and what must never survive sanitising.
 
 Upload classes hold files (logos a form or an editor could hand in); document classes hold the
-files an applicant sends back on the status page; text classes hold one JSON
+files an applicant sends back on the status page; case classes hold one JSON object each
+(`cases.json`, with a `description` and named lists) for the form handler's tests; text classes hold one JSON
 list of strings each (`cases.json`): names, descriptions, cells and field values. A new case is
 a new file or a new line in a list; every test that reads its class picks it up.
 """
@@ -34,6 +35,17 @@ TEXT_CLASSES = (
 )
 DOCUMENT_CLASSES = (
     "agreements",  # signed agreements: PDFs and scans that run, embed, launch or explode (status page)
+)
+CASE_CLASSES = (
+    "control-sequences",  # C1, bidi and line separators in form fields and in what the CLI prints
+    "route-ids",  # item ids no integer column can hold
+    "session-cookie",  # values a view might copy into a flash message (the session cookie)
+    "log-injection",  # usernames that forge, hide or recolour log lines, or are a password
+    "unicode-case",  # the same person in another case or Unicode normal form
+    "erasure",  # people whose data must leave no readable copy after privacy erase
+    "lockout",  # device cookies an attacker may forge to escape an account lock
+    "server-paths",  # ways publishing fails on disk; none may show the server's folders
+    "bare-responses",  # requests nginx answers itself, which must carry the security headers
 )
 # Nothing that can execute, load from elsewhere or animate may survive sanitising.
 FORBIDDEN = re.compile(

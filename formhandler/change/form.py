@@ -16,6 +16,7 @@ from ..forms.fields import MultiCheckboxField, PublicForm, add_scheme, strip
 from ..forms.validators import (
     Validator,
     max_length,
+    no_control_chars,
     one_line,
     partner_rule,
     required,
@@ -131,7 +132,8 @@ class ChangeRequestForm(PublicForm):
         "Toelichting (niet verplicht)",
         filters=[strip],
         validators=[
-            Length(max=EXPLANATION_MAX, message=f"De toelichting mag hoogstens {EXPLANATION_MAX} tekens lang zijn.")
+            no_control_chars,
+            Length(max=EXPLANATION_MAX, message=f"De toelichting mag hoogstens {EXPLANATION_MAX} tekens lang zijn."),
         ],
     )
     contact_name = StringField(
@@ -149,6 +151,7 @@ class ChangeRequestForm(PublicForm):
         filters=[strip],
         validators=[
             required("Vul uw e-mailadres in."),
+            no_control_chars,
             max_length("email", "Het e-mailadres"),
             Email(
                 message="Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.", check_deliverability=False

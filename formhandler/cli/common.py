@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from .. import queue
 from ..db import UNAVAILABLE_ERRORS
 from ..models import Submission
+from ..web.converters import ID_MAX
 
 PERSONAL_DATA_WARNING = (
     "Let op: deze uitvoer bevat persoonsgegevens (namen, e-mailadressen, telefoonnummers). "
@@ -53,7 +54,8 @@ def parse_number(raw: str, what: str) -> int:
 
 def load_item(session: Session, raw_id: str) -> Submission:
     """The item with this number, or a Dutch message."""
-    item = queue.get(session, parse_number(raw_id, "Het itemnummer"))
+    number = parse_number(raw_id, "Het itemnummer")
+    item = queue.get(session, number) if number <= ID_MAX else None  # a larger one no column holds
     if item is None:
         fail(f"Er is geen item met nummer {raw_id}.")
     return item

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import privacy, retention
 from ..clock import local_date, utcnow
+from ..db import scrub_freed_space
 from ..models import Submission
 from ..queue import SYSTEM_ACTOR, add_note
 from .common import PERSONAL_DATA_WARNING, fail, open_session, parse_number
@@ -114,6 +115,14 @@ def privacy_erase(email: str, yes: bool, force: bool) -> None:
                 fail("Afgebroken; er is niets verwijderd.")
         removed = privacy.erase_person(session, email)
     click.echo(f"Verwijderd: {counts(removed)}.")
+    if removed.notes:
+        notes = plural(removed.notes, "notitie bij een ander item", "notities bij andere items")
+        click.echo(f"In {notes} zijn de naam, het e-mailadres en het telefoonnummer vervangen door ‘[verwijderd]’.")
+    if not removed.scrubbed:
+        click.echo(
+            "Let op: de app gebruikte de database, zodat het logbestand ervan nog niet kon worden geleegd. "
+            "Voer ‘flask --app formhandler privacy scrub’ uit zodra het rustig is."
+        )
     for slug in removed.published_slugs:
         click.echo(f"Het openbare record content/partners/{slug}.md blijft staan; het bevat geen persoonsgegevens.")
 
@@ -125,3 +134,16 @@ def kept_because(session: Session, email: str) -> list[str]:
     content_dir = current_app.config["CONTENT_DIR"]
     reasons = [retention.why_kept(session, item, content_dir, days, today) for item in privacy.items_of(session, email)]
     return [reason for reason in reasons if reason]
+
+
+@privacy_cli.command("scrub")
+def privacy_scrub() -> None:
+    """Herschrijf de database zonder resten van verwijderde gegevens en leeg het logbestand ervan."""
+    engine = current_app.extensions["formhandler.engine"]
+    if scrub_freed_space(engine):
+        click.echo("De database is herschreven; verwijderde gegevens staan er niet meer in.")
+    else:
+        fail(
+            "De app gebruikt de database nog; het logbestand is niet geleegd. "
+            "Probeer het over een paar minuten opnieuw."
+        )

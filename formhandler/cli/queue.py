@@ -25,6 +25,7 @@ from ..review.steps import publish_step, take_step
 from ..states import STATES, TransitionError
 from .common import PERSONAL_DATA_WARNING, default_actor, fail, load_item, open_session
 from .messages import MESSAGE_FILE_HELP, expected_slug, mail_report, step_message
+from .terminal import safe, safe_block, safe_json
 
 queue_cli = AppGroup("queue", help="De wachtrij met aanmeldingen.")
 EXPORT_COLUMNS = [c.name for c in Submission.__table__.columns if c.name != "fingerprint"] + ["logo"]
@@ -68,7 +69,7 @@ def queue_list(state: str | None, as_json: bool) -> None:
             for i in all_items(session, state)
         ]
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(safe_json(rows))
         return
     if not rows:
         click.echo("Er zijn geen items" + (f" met de status '{STATES[state]}'." if state else "."))
@@ -77,7 +78,7 @@ def queue_list(state: str | None, as_json: bool) -> None:
     for row in rows:
         click.echo(
             f"{row['id']:>5}  {row['state']:<18}  {row['created_at'][:10]:<10}  "
-            f"{row['organisation_type']:<28}  {row['organisation_name']}"
+            f"{row['organisation_type']:<28}  {safe(row['organisation_name'])}"
         )
     click.echo(f"{len(rows)} {'item' if len(rows) == 1 else 'items'}.")
 
@@ -90,19 +91,20 @@ def queue_show(item_id: str, as_json: bool) -> None:
     with open_session() as session:
         data = privacy.describe(load_item(session, item_id))
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        click.echo(safe_json(data))
         return
     history, logo = data.pop("history"), data.pop("logo")
-    click.echo(f"Item {data['id']}: {data['organisation_name']} ({STATES.get(data['state'], data['state'])})")
+    click.echo(f"Item {data['id']}: {safe(data['organisation_name'])} ({STATES.get(data['state'], data['state'])})")
     for name, value in data.items():
-        click.echo(f"  {name}: {export_cell(value) if isinstance(value, (bool, list)) else value}")
+        click.echo(f"  {name}: {safe_block(export_cell(value) if isinstance(value, (bool, list)) else value)}")
     click.echo(
         f"  logo: {logo['type']}, {logo['bytes']} bytes, {logo['width']}×{logo['height']}" if logo else "  logo: geen"
     )
     click.echo("Geschiedenis:")
     for event in history:
         step = f"{event['from_state']} → {event['to_state']}" if event["from_state"] != event["to_state"] else "notitie"
-        click.echo(f"  {event['at'][:16]}  {event['actor']}: {step}" + (f" — {event['note']}" if event["note"] else ""))
+        note = f" — {safe_block(event['note'])}" if event["note"] else ""
+        click.echo(f"  {event['at'][:16]}  {safe(event['actor'])}: {step}{note}")
 
 
 @queue_cli.command("set")
@@ -202,7 +204,7 @@ def queue_export(fmt: str) -> None:
     with open_session() as session:
         rows = [privacy.describe(item, with_history=False) for item in all_items(session)]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(safe_json(rows))
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -12,14 +12,16 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 
 from partners import schema
 from partners.logos import LogoError, check_logo
-from partners.validate import InvalidValue, check_title, check_website
+from partners.validate import InvalidValue, check_title, check_website, has_control_characters
 
 from ..models import LIMITS
 
 Validator = Callable[[Any, Field], None]
-# C0 control characters other than tab and line breaks: never typed by people, and PostgreSQL
-# refuses NUL in text outright, which would otherwise surface as a server error.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The partner record's character rule (C0 and C1 controls, bidi overrides and isolates, Unicode line
+# separators): never typed by people, able to make a name display as another, and NUL is refused by
+# PostgreSQL outright. Multi-line fields allow only CR and LF on top of it.
+_TYPED_LINE_BREAKS = re.compile("[\r\n]")
+INVISIBLE = "Dit veld bevat onzichtbare tekens die we niet kunnen opslaan. Typ de tekst opnieuw."
 
 
 def required(message: str) -> DataRequired:
@@ -63,14 +65,17 @@ valid_website = partner_rule(check_website, "Het webadres is niet goed: {reason}
 
 def one_line(form: Any, field: Field) -> None:
     """Short text fields are a single line without control characters."""
-    if any(ch in (field.data or "") for ch in "\r\n") or _CONTROL_RE.search(field.data or ""):
+    value = field.data or ""
+    if _TYPED_LINE_BREAKS.search(value):
         raise ValidationError("Dit veld moet op één regel staan.")
+    if has_control_characters(value):
+        raise ValidationError(INVISIBLE)
 
 
 def no_control_chars(form: Any, field: Field) -> None:
     """Every text field: no invisible control characters (line breaks and tabs are fine)."""
-    if _CONTROL_RE.search(field.data or ""):
-        raise StopValidation("Dit veld bevat onzichtbare tekens die we niet kunnen opslaan. Typ de tekst opnieuw.")
+    if has_control_characters(_TYPED_LINE_BREAKS.sub("", field.data or "")):
+        raise StopValidation(INVISIBLE)
 
 
 def read_upload(storage: FileStorage, limit: int = schema.LOGO_MAX_BYTES) -> bytes:

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Any
 
+from ..log_escape import MULTILINE
 from ..models import OutboxMessage
 from .texts import one_line
 
@@ -72,7 +73,8 @@ class LogBackend:
         )
         body = row.body + footer
         files = "".join(f"\nBijlage: {a.filename} ({len(a.data)} bytes)" for a in row.attachments)
-        logger.info("Mail (ontwikkelmodus, niet verstuurd):\n%s\n%s%s", headers, body, files)
+        # Development only: the mail's own line breaks are kept, every other control character is escaped.
+        logger.info("Mail (ontwikkelmodus, niet verstuurd):\n%s\n%s%s", headers, body, files, extra={MULTILINE: True})
 
     def close(self) -> None:
         """Nothing to close."""

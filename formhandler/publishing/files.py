@@ -42,7 +42,7 @@ def logo_users(content_dir: str | Path, logo: str) -> list[str]:
 
 def make_folder(folder: Path, shown: str | None = None) -> None:
     """Create `folder` (one level) if needed; refuse one that cannot be written (named as `shown`)."""
-    shown = shown or str(folder)
+    shown = shown or folder.name  # never the server's own path: a reviewer reads this
     try:
         folder.mkdir(exist_ok=True)
     except OSError:
@@ -56,7 +56,7 @@ def write_atomically(path: Path, data: bytes, *, replace: bool, shown: str | Non
     # With replace=False the last step is os.link, which fails when the target exists, so an
     # editor's file is never overwritten; with replace=True it is os.replace. Messages name the
     # file as `shown` (relative to content/): a reviewer has no use for the server's paths.
-    shown = shown or str(path)
+    shown = shown or path.name
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError:

@@ -35,7 +35,7 @@ class FileSet:
     def check(self) -> None:
         """Refuse before anything is written: a new file that exists, or a replaced file that changed."""
         if not self.content.is_dir():
-            raise PublishError("De contentmap van de site bestaat niet.")
+            raise PublishError("De contentmap van de site (CONTENT_DIR) bestaat niet.")
         for write in self.writes:
             path = self.content / write.name
             if not write.replaces and (path.exists() or path.is_symlink()):

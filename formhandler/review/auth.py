@@ -22,6 +22,8 @@ from ..models import User
 from ..web.headers import no_index
 from ..web.limiter import limiter
 from .accounts import PASSWORD_MAX, spend_equal_time, verify_password
+from .devices import known_device, remember_device
+from .login_log import logged_username
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
 bp.after_request(no_index)
@@ -90,12 +92,16 @@ def login() -> ResponseReturnValue:
     error, status = None, 200
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
-        if _account_throttled(username):
+        db = get_session()
+        user = db.scalar(select(User).where(User.username == username))
+        shown = logged_username(username, known=user is not None)
+        # A browser this reviewer logged in with before has its own count: an attacker cannot lock it out.
+        device = known_device(request, username)
+        throttle_key = f"{username}\x00{device}" if device else username
+        if _account_throttled(throttle_key):
             error, status = ACCOUNT_LOCKED, 429
-            logger.warning("login refused: account throttled user=%s ip=%s", username, request.remote_addr)
+            logger.warning("login refused: account throttled user=%s ip=%s", shown, request.remote_addr)
         else:
-            db = get_session()
-            user = db.scalar(select(User).where(User.username == username))
             if user is None:
                 spend_equal_time()
             if user is not None and verify_password(user, form.password.data):
@@ -104,11 +110,12 @@ def login() -> ResponseReturnValue:
                     return _refuse_disabled(form, next_url)
                 _start_session(user)
                 logger.info("login user=%s", user.username)
-                return redirect(next_url)
-            _record_failure(username)
-            # The username is a bureau staff account, not an applicant's personal data;
-            # the password is never logged.
-            logger.warning("failed login user=%s ip=%s", username, request.remote_addr)
+                response = redirect(next_url)
+                remember_device(response, user.username, device)
+                return response
+            _record_failure(throttle_key)
+            # A known username is a bureau staff account; anything else is only a keyed hash (login_log.py).
+            logger.warning("failed login user=%s ip=%s", shown, request.remote_addr)
             error = BAD_LOGIN
     return render_template("login.html", form=form, error=error, next_url=next_url), status
 

@@ -253,7 +253,8 @@ def draft_logo(slug: str, edit_id: int) -> ResponseReturnValue:
     return file_response(draft.logo_data, MIME_TYPES.get(extension, "application/octet-stream"), draft.logo_filename)
 
 
-@bp.post("/<slug>/bewerking/<int:edit_id>")
+# A path of its own: on a path shared with a GET rule, werkzeug answers 405 before the id converter can refuse.
+@bp.post("/<slug>/bewerking/<int:edit_id>/publiceren")
 @login_required
 def save(slug: str, edit_id: int) -> ResponseReturnValue:
     """Publish the draft as one commit (or, with PUBLISH_TARGET=files, into content/)."""

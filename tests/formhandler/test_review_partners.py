@@ -58,7 +58,7 @@ def confirm(client, response):
     assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
     review = response.headers["Location"]
     html = client.get(review).get_data(as_text=True)
-    return client.post(review, data={"csrf_token": csrf_from(html)}), html
+    return client.post(f"{review}/publiceren", data={"csrf_token": csrf_from(html)}), html
 
 
 @pytest.fixture
