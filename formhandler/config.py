@@ -146,7 +146,9 @@ def _check_choices(app: Flask) -> None:
     """Refuse a setting that names something the app does not have."""
     for name, allowed in CHOICES.items():
         if app.config[name] not in allowed:
-            raise ConfigError(f"{name} moet een van {sorted(allowed)} zijn, niet {app.config[name]!r}.")
+            options = [f"‘{option}’" for option in sorted(allowed)]
+            either = ", ".join(options[:-1]) + f" of {options[-1]}"
+            raise ConfigError(f"{PREFIX}_{name} moet {either} zijn, niet ‘{app.config[name]}’.")
 
 
 def _check_publishing(app: Flask) -> None:
