@@ -20,7 +20,8 @@ def cmd_check(args) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"{len(problems)} fout(en) gevonden in {content / 'partners'}.", file=sys.stderr)
+        found = "1 fout" if len(problems) == 1 else f"{len(problems)} fouten"
+        print(f"{found} gevonden in {content / 'partners'}.", file=sys.stderr)
         return 1
     print(f"Alle {len(records)} partnerrecords zijn in orde.")
     return 0

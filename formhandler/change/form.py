@@ -128,7 +128,7 @@ class ChangeRequestForm(PublicForm):
         validators=[WhenChosen("einde", "Vul de datum in waarop het partnerschap eindigt."), valid_end_date],
     )
     explanation = TextAreaField(
-        "Toelichting (niet verplicht)",
+        "Toelichting",
         filters=[strip],
         validators=[
             Length(max=EXPLANATION_MAX, message=f"De toelichting mag hoogstens {EXPLANATION_MAX} tekens lang zijn.")

@@ -115,7 +115,7 @@ def test_thanks_page_shows_the_number_to_the_sender_only(app, client):
     [
         (dict(organisation_name=""), "organisation_name", "Vul de naam van uw organisatie in."),
         (dict(organisation_type="oprichter"), "organisation_type-0", "Ongeldige keuze."),
-        (dict(website="ftp://x.nl"), "website", "Het webadres is niet goed: moet beginnen met https:// of http://."),
+        (dict(website="ftp://x.nl"), "website", "Het webadres moet beginnen met https:// of http://."),
         (dict(kvk_number="123"), "kvk_number", "Een KvK-nummer bestaat uit precies 8 cijfers."),
         (dict(email="geen-adres"), "email", "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
         (dict(phone="12"), "phone", "Vul een geldig telefoonnummer in, bijvoorbeeld 030 123 45 67 of +31 6 12345678."),

@@ -75,7 +75,7 @@ def test_publish_sends_the_welcome_after_writing(app, runner, session, content_d
     assert result.exit_code == 0, result.output
     assert "gepubliceerd. Het bericht aan de aanvrager staat in de uitgaande post." in result.stdout
     (welcome,) = applicant_mails(app)
-    assert welcome.subject == "Welkom als partner van Alliantie Nederland Rookvrij!"
+    assert welcome.subject == "Welkom als partner van de Alliantie Nederland Rookvrij!"
     assert "/partners/stichting-gezonde-wijk/" in welcome.body
 
 

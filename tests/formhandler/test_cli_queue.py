@@ -92,7 +92,7 @@ def test_set_records_actor_and_note(runner, session):
         (
             "bureau-piet",
             "afgewezen",
-            "Bericht aan de aanvrager: ‘Uw aanmelding bij Alliantie Nederland Rookvrij! (nummer 1)’",
+            "Bericht aan de aanvrager: ‘Uw aanmelding bij de Alliantie Nederland Rookvrij! (nummer 1)’",
         ),
     ]
 

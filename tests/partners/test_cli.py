@@ -18,7 +18,7 @@ def test_check_lists_every_problem_and_fails(synthetic_content, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"{broken}:3: Type: moet een van deze zijn")
     assert err[1].endswith(f"Logo: {fields[5]['Slug']}.svg: dit is geen SVG-, PNG-, JPEG- of WebP-afbeelding")
-    assert err[2] == f"2 fout(en) gevonden in {content / 'partners'}."
+    assert err[2] == f"2 fouten gevonden in {content / 'partners'}."
 
 
 def test_new_scaffolds_a_valid_record_once(content_dir, capsys):

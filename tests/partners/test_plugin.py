@@ -19,7 +19,7 @@ def test_bad_record_stops_the_build(write_record, build):
     write_record(text="Title: Goed\nSlug: goed\nType: overheid\nSince: 2024-13-01\n", slug="goed")
     with pytest.raises(RecordError) as error:
         build()
-    assert str(error.value).endswith("partners/goed.md:4: Since: '2024-13-01' is geen bestaande datum")
+    assert str(error.value).endswith("partners/goed.md:4: Since: ‘2024-13-01’ is geen bestaande datum")
 
 
 def test_every_problem_of_every_record_and_logo_is_listed(content_dir, write_record, build):
