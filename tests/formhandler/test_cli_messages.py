@@ -58,7 +58,7 @@ def test_a_message_file_replaces_the_default(app, runner, session, tmp_path, tex
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["spam", "--message-file", "-"], "Bij de stap naar 'spam' gaat er geen bericht naar de aanvrager"),
+        (["spam", "--message-file", "-"], "Bij de stap naar ‘spam’ gaat er geen bericht naar de aanvrager"),
         (["afgewezen", "--no-mail", "--message-file", "-"], "--message-file en --no-mail gaan niet samen"),
     ],
 )

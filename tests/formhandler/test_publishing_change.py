@@ -122,7 +122,7 @@ def test_cli_walks_a_change_and_announce_lists_departures_apart(app, client, run
     for target in ("in_behandeling", "goedgekeurd"):
         assert runner.invoke(args=["queue", "set", "1", target]).exit_code == 0
     bad = runner.invoke(args=["queue", "set", "1", "getekend"])
-    assert bad.exit_code == 1 and "kan het item niet naar 'Overeenkomst getekend'" in bad.output
+    assert bad.exit_code == 1 and "kan het item niet naar ‘Overeenkomst getekend’" in bad.output
     assert runner.invoke(args=["queue", "publish", "1"]).exit_code == 0
     assert "Until: 2026-11-01" in (content_dir / RECORD).read_text(encoding="utf-8")
     since = (dt.date.today() - dt.timedelta(days=1)).isoformat()
