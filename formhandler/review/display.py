@@ -58,10 +58,15 @@ def word_diff(old: str, new: str) -> Markup:
         if op == "equal":
             out.append(escape("".join(before[i1:i2])))
             continue
-        if i2 > i1:
-            out.append(_marked("del", "weg", "".join(before[i1:i2])))
-        if j2 > j1:
-            out.append(_marked("ins", "nieuw", "".join(after[j1:j2])))
+        # The spaces after a changed run stay outside the marks, so a mark covers words only.
+        gone, came = "".join(before[i1:i2]), "".join(after[j1:j2])
+        if gone:
+            out.append(_marked("del", "weg", gone.rstrip()))
+        if gone and came:
+            out.append(" ")
+        if came:
+            out.append(_marked("ins", "nieuw", came.rstrip()))
+        out.append(escape((came or gone)[len((came or gone).rstrip()) :]))
     return Markup("".join(out))
 
 

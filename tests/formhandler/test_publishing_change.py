@@ -194,6 +194,6 @@ def test_list_counts_a_change_request_as_one(client, admin_client):
 def test_change_request_diff_marks_the_words_that_change(client, admin_client):
     item_id = request_and_approve(client, admin_client, CHANGE_KINDS["naam"][0])
     detail = admin_client.get(f"/beheer/{item_id}").get_data(as_text=True)
-    gone = '<del><span class="visually-hidden">[weg: </span>Oude <span class="visually-hidden">]</span></del>'
-    came = '<ins><span class="visually-hidden">[nieuw: </span>Nieuwe <span class="visually-hidden">]</span></ins>'
-    assert f"Title: Stichting {gone}{came}Naam" in detail
+    gone = '<del><span class="visually-hidden">[weg: </span>Oude<span class="visually-hidden">]</span></del>'
+    came = '<ins><span class="visually-hidden">[nieuw: </span>Nieuwe<span class="visually-hidden">]</span></ins>'
+    assert f"Title: Stichting {gone} {came} Naam" in detail

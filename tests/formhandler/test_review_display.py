@@ -52,16 +52,16 @@ def _plain(markup: str) -> str:
         (
             "Title: Stichting Oude Naam\n",
             "Title: Stichting Nieuwe Naam\n",
-            "Title: Stichting <del>Oude </del><ins>Nieuwe </ins>Naam\n",
+            "Title: Stichting <del>Oude</del> <ins>Nieuwe</ins> Naam\n",
         ),
-        ("Summary: kort\n", "Summary: kort en goed\n", "Summary: <del>kort\n</del><ins>kort en goed\n</ins>"),
-        ("Until: 2026-11-01\nX\n", "X\n", "<del>Until: 2026-11-01\n</del>X\n"),
-        ("a & b\n", "a & <b>\n", "a &amp; <del>b\n</del><ins>&lt;b&gt;\n</ins>"),
+        ("Summary: kort\n", "Summary: kort en goed\n", "Summary: <del>kort</del> <ins>kort en goed</ins>\n"),
+        ("Until: 2026-11-01\nX\n", "X\n", "<del>Until: 2026-11-01</del>\nX\n"),
+        ("a & b\n", "a & <b>\n", "a &amp; <del>b</del> <ins>&lt;b&gt;</ins>\n"),
         ("zelfde\n", "zelfde\n", "zelfde\n"),
         (
             "Summary: Oude samenvatting.\n",
             "Summary: Nu ook actief.\n",
-            "Summary: <del>Oude samenvatting.\n</del><ins>Nu ook actief.\n</ins>",
+            "Summary: <del>Oude samenvatting.</del> <ins>Nu ook actief.</ins>\n",
         ),
     ],
 )
@@ -72,6 +72,6 @@ def test_word_diff(old, new, shown):
 def test_word_diff_names_the_change_for_screen_readers():
     html = str(word_diff("oud", "nieuw"))
     assert html == (
-        '<del><span class="visually-hidden">[weg: </span>oud<span class="visually-hidden">]</span></del>'
+        '<del><span class="visually-hidden">[weg: </span>oud<span class="visually-hidden">]</span></del> '
         '<ins><span class="visually-hidden">[nieuw: </span>nieuw<span class="visually-hidden">]</span></ins>'
     )

@@ -101,7 +101,7 @@ def test_an_edit_shows_the_diff_and_is_saved_only_when_confirmed(app, admin_clie
     response = post_edit(admin_client, summary="Nu ook actief in Zwolle.")
     assert (on_disk / RECORD).read_text().count("Oude samenvatting.") == 1  # the draft writes nothing
     saved, diff = confirm(admin_client, response)
-    assert "[weg: </span>Oude samenvatting.\n<" in diff and "[nieuw: </span>Nu ook actief in Zwolle.\n<" in diff
+    assert "[weg: </span>Oude samenvatting.<" in diff and "[nieuw: </span>Nu ook actief in Zwolle.<" in diff
     assert "Wat verandert: samenvatting." in diff
     assert saved.status_code == 303 and saved.headers["Location"] == "/beheer/partners/stichting-oude-naam"
     assert "Summary: Nu ook actief in Zwolle." in (on_disk / RECORD).read_text()
