@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Dit verzoek klopt niet", "Het formulier kwam niet goed bij ons aan. Ga terug en probeer het opnieuw."),
-    403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
+    403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer)."),
     405: ("Dit kan zo niet", "Deze pagina kan niet op deze manier worden gebruikt."),
     413: (

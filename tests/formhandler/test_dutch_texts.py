@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from formhandler.mail import messages, texts
+from formhandler.web.errors import MESSAGES, error_page
 from tests.formhandler.helpers import (
     CHANGE_FORM,
     FORM,
@@ -27,7 +28,7 @@ PROBLEMS = {
     r"\(niet verplicht\)\s*\(niet verplicht\)": "said twice",
     r"nummer #": "a number sign after ‘nummer’",
     r'"': "a straight double quote: use “ ” or ‘ ’",
-    r"\bu hebt\b": "‘u heeft’ is the voice here",
+    r"(?i:\bu hebt\b|\bhebt u\b|\bu .{0,40} hebt\b)": "‘u heeft’ is the voice here",
     r"\b(?:the|please|error|submit|click|required|invalid|none|true|false|warning|field|loading)\b": "English",
     r"[a-z]\.[A-Z]": "two sentences glued together",
     r"\b(?!de\b)[a-z]+ Alliantie Nederland Rookvrij": "mid-sentence: ‘de Alliantie (Nederland Rookvrij!)’",
@@ -121,7 +122,9 @@ def test_every_admin_and_form_page_reads_as_dutch(full_queue, admin_client, clie
     pages.update(crawl(client, [FORM, CHANGE_FORM, "/aanmelden/status/", "/beheer/inloggen"]))
     empty = {**form_tokens(client), "organisation_name": "", "email": "geen"}
     pages["POST " + FORM] = client.post(FORM, data=empty, content_type="multipart/form-data").get_data(as_text=True)
-    pages["404"] = client.get("/aanmelden/bestaat-niet/").get_data(as_text=True)
+    with full_queue.test_request_context():
+        for code in MESSAGES:
+            pages[f"fout {code}"] = error_page(code, back=FORM if code == 429 else None)[0]
     found = [f"{url}: {problem}" for url, html in sorted(pages.items()) for problem in problems_in(prose(html))]
     assert found == [], "\n".join(sorted(set(found)))
 
@@ -153,6 +156,8 @@ def test_every_mail_reads_as_dutch(full_queue, app):
         ("Please try again", True),
         ("Klik op ‘Opslaan’.", False),
         ("U heeft 2 fouten gemaakt.", False),
+        ("U hebt geen toegang tot deze pagina.", True),
+        ("Alleen verplicht als u hierboven ‘Ja’ hebt gekozen.", True),
     ],
 )
 def test_the_checker_finds_what_it_looks_for(text, wrong):
