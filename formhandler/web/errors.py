@@ -104,7 +104,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(exc: RateLimitExceeded) -> ResponseReturnValue:
-        return error_page(429, back=way_back(), wait=wait_words(seconds_to_wait(exc)))
+        back = way_back()  # the home page is no form: then the page offers only the home page
+        return error_page(429, back=None if back == "/" else back, wait=wait_words(seconds_to_wait(exc)))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> ResponseReturnValue:

@@ -404,3 +404,12 @@ def test_the_way_back_from_a_refusal(app, method, path, referrer, back):
     headers = {"Referer": referrer} if referrer else {}
     with app.test_request_context(path, method=method, headers=headers):
         assert way_back() == back
+
+
+def test_429_of_a_post_only_route_offers_the_home_page_only(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, STATUS_RATE_LIMIT="1 per hour").test_client()
+    client.post("/aanmelden/status/link", data={"email": "a@example.org"})
+    response = client.post("/aanmelden/status/link", data={"email": "a@example.org"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429 and "Wacht 1 uur en probeer het dan opnieuw." in html
+    assert "Terug naar het formulier" not in html and '<a href="/">Naar de homepagina</a>' in html
