@@ -13,6 +13,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import cli, config, db, log_escape, web
     from .apply import views as apply
     from .change import views as change
+    from .cli.startup import one_line_errors
     from .mail import devlog as mail_devlog
     from .review import (
         accounts,
@@ -30,9 +31,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     log_escape.install()
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
-    config.load(app, test_config)
+    with one_line_errors():
+        config.load(app, test_config)
     web.init_app(app)
-    db.init_app(app)
+    with one_line_errors(app.config.get("DATABASE_URL")):
+        db.init_app(app)
     accounts.init_app(app)
     app.register_blueprint(apply.bp)
     app.register_blueprint(change.bp)

@@ -74,7 +74,10 @@ def default_config(instance_path: str) -> dict[str, Any]:
         PASSWORD_HASH_PROFILE="RFC_9106_LOW_MEMORY",
         SESSION_IDLE_MINUTES=30,
         SESSION_MAX_HOURS=10,
-        SESSION_COOKIE_NAME="beheer_sessie",
+        # One cookie, Flask's session, for the forms (their CSRF token, the status link) and the admin (the
+        # login): Flask has one session per app, and a second mechanism would be a second thing to secure.
+        # So the name is the Alliantie's session, not the admin's; host-only, path / (both live under it).
+        SESSION_COOKIE_NAME="alliantie_sessie",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=True,
@@ -143,7 +146,9 @@ def _check_choices(app: Flask) -> None:
     """Refuse a setting that names something the app does not have."""
     for name, allowed in CHOICES.items():
         if app.config[name] not in allowed:
-            raise ConfigError(f"{name} moet een van {sorted(allowed)} zijn, niet {app.config[name]!r}.")
+            options = [f"‘{option}’" for option in sorted(allowed)]
+            either = ", ".join(options[:-1]) + f" of {options[-1]}"
+            raise ConfigError(f"{PREFIX}_{name} moet {either} zijn, niet ‘{app.config[name]}’.")
 
 
 def _check_publishing(app: Flask) -> None:

@@ -51,7 +51,7 @@ class TransitionError(ValueError):
 
 def _procedure(kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
     if kind not in PROCEDURES:
-        raise TransitionError(f"Onbekende soort item '{kind}'.")
+        raise TransitionError(f"Onbekende soort item ‘{kind}’.")
     return PROCEDURES[kind]
 
 
@@ -67,13 +67,13 @@ def allowed_targets(state: str, kind: str = APPLICATION) -> list[str]:
 def check_transition(current: str, target: str, *, publishing: bool = False, kind: str = APPLICATION) -> None:
     """Raise TransitionError unless current -> target is a legal step for an item of `kind`."""
     if target not in STATES:
-        raise TransitionError(f"Onbekende status '{target}'. Kies uit: {', '.join(STATES)}.")
+        raise TransitionError(f"Onbekende status ‘{target}’. Kies uit: {', '.join(STATES)}.")
     if target == current:
-        raise TransitionError(f"Het item heeft al de status '{STATES[current]}'.")
+        raise TransitionError(f"Het item heeft al de status ‘{STATES[current]}’.")
     if target not in allowed_targets(current, kind):
         raise TransitionError(
-            f"Van '{STATES[current]}' kan het item niet naar '{STATES[target]}'."
+            f"Van ‘{STATES[current]}’ kan het item niet naar ‘{STATES[target]}’."
             + (" Het is afgesloten." if current in FINAL_STATES else "")
         )
     if target in PUBLISH_ONLY and not publishing:
-        raise TransitionError("Publiceren gaat via 'publiceren', zodat het partnerrecord wordt geschreven.")
+        raise TransitionError("Publiceren gaat via ‘publiceren’, zodat het partnerrecord wordt geschreven.")

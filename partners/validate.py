@@ -69,7 +69,7 @@ def check_slug(value: str) -> str:
     """Lowercase letters and digits separated by single hyphens, and no address the site uses itself."""
     value = clean_line(value, max_length=schema.SLUG_MAX)
     if not schema.SLUG_RE.match(value):
-        raise InvalidValue("alleen kleine letters a-z, cijfers en losse koppeltekens, bijvoorbeeld 'gemeente-utrecht'")
+        raise InvalidValue("alleen kleine letters a-z, cijfers en losse koppeltekens, bijvoorbeeld ‘gemeente-utrecht’")
     if value in schema.RESERVED_SLUGS:
         raise InvalidValue(
             f"‘{value}’ is het adres van een pagina van de site zelf (/{schema.WALL_DIR}/{value}/); "
@@ -92,16 +92,16 @@ def check_website(value: str) -> str:
     if not value:
         return ""
     if any(ch.isspace() for ch in value):
-        raise InvalidValue("een webadres mag geen spaties bevatten")
+        raise InvalidValue("mag geen spaties bevatten")
     try:
         parts = urlsplit(value)
         port = parts.port  # noqa: F841 -- raises on a malformed port
     except ValueError:
-        raise InvalidValue("is geen geldig webadres") from None
+        raise InvalidValue("is niet te lezen; controleer het op typfouten") from None
     if parts.scheme not in ("http", "https"):
         raise InvalidValue("moet beginnen met https:// of http://")
     if not parts.hostname or "." not in parts.hostname:
-        raise InvalidValue("mist een geldige domeinnaam")
+        raise InvalidValue("heeft geen geldige domeinnaam, zoals voorbeeld.nl")
     if parts.username is not None or parts.password is not None:
         raise InvalidValue("mag geen gebruikersnaam of wachtwoord bevatten")
     return value
@@ -148,7 +148,7 @@ def check_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidValue(f"'{value}' is geen bestaande datum") from None
+        raise InvalidValue(f"‘{value}’ is geen bestaande datum") from None
 
 
 def check_summary(value: str) -> str:
@@ -167,7 +167,7 @@ def check_contributions(value: str) -> tuple[str, ...]:
     items = [item.strip() for item in value.split(",") if item.strip()]
     unknown = [item for item in items if item not in schema.CONTRIBUTIONS]
     if unknown:
-        raise InvalidValue(f"onbekende bijdrage '{unknown[0]}'; kies uit: " + ", ".join(schema.CONTRIBUTIONS))
+        raise InvalidValue(f"onbekende bijdrage ‘{unknown[0]}’; kies uit: " + ", ".join(schema.CONTRIBUTIONS))
     if len(set(items)) != len(items):
         raise InvalidValue("noemt een bijdrage meer dan eens")
     return tuple(items)

@@ -129,7 +129,7 @@ class ChangeRequestForm(PublicForm):
         validators=[WhenChosen("einde", "Vul de datum in waarop het partnerschap eindigt."), valid_end_date],
     )
     explanation = TextAreaField(
-        "Toelichting (niet verplicht)",
+        "Toelichting",
         filters=[strip],
         validators=[
             no_control_chars,

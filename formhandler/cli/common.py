@@ -48,7 +48,7 @@ def parse_number(raw: str, what: str) -> int:
     except ValueError:
         value = -1
     if value < 0:
-        fail(f"{what} moet een geheel getal zijn, bijvoorbeeld 12; u gaf '{raw}'.")
+        fail(f"{what} moet een geheel getal zijn, bijvoorbeeld 12; u gaf ‘{raw}’.")
     return value
 
 

@@ -34,7 +34,7 @@ def step_message(item: Submission, state: str, send: bool, message_file: TextIO 
         fail("--message-file en --no-mail gaan niet samen: kies een eigen bericht of geen bericht.")
     if not send or default is None:
         if message_file is not None:
-            fail(f"Bij de stap naar '{state}' gaat er geen bericht naar de aanvrager; laat --message-file weg.")
+            fail(f"Bij de stap naar ‘{state}’ gaat er geen bericht naar de aanvrager; laat --message-file weg.")
         return None
     if message_file is None:
         return default

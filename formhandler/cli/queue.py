@@ -53,7 +53,7 @@ def export_cell(value: object) -> str:
 def queue_list(state: str | None, as_json: bool) -> None:
     """Toon de items in de wachtrij, nieuwste eerst."""
     if state and state not in STATES:
-        fail(f"Onbekende status '{state}'. Kies uit: {', '.join(STATES)}.")
+        fail(f"Onbekende status ‘{state}’. Kies uit: {', '.join(STATES)}.")
     with open_session() as session:
         rows: list[dict[str, Any]] = [
             {
@@ -72,7 +72,7 @@ def queue_list(state: str | None, as_json: bool) -> None:
         click.echo(safe_json(rows))
         return
     if not rows:
-        click.echo("Er zijn geen items" + (f" met de status '{STATES[state]}'." if state else "."))
+        click.echo("Er zijn geen items" + (f" met de status ‘{STATES[state]}’." if state else "."))
         return
     click.echo(f"{'nr':>5}  {'status':<18}  {'ontvangen':<10}  {'type':<28}  organisatie")
     for row in rows:
@@ -136,7 +136,7 @@ def queue_set(
             hint = " Gebruik: flask --app formhandler queue publish ID." if state == "gepubliceerd" else ""
             fail(f"{exc}{hint}")
         session.commit()
-        click.echo(f"Item {item.id} heeft nu de status '{STATES[state]}'.{mail_report(message)}")
+        click.echo(f"Item {item.id} heeft nu de status ‘{STATES[state]}’.{mail_report(message)}")
 
 
 @queue_cli.command("publish")
@@ -199,7 +199,7 @@ def echo_publication(publication: publishing.Publication, content_dir: Path) -> 
 def queue_export(fmt: str) -> None:
     """Exporteer de hele wachtrij naar standaarduitvoer (bevat persoonsgegevens)."""
     if fmt not in ("csv", "json"):
-        fail(f"Onbekend formaat '{fmt}'; kies csv of json.")
+        fail(f"Onbekend formaat ‘{fmt}’; kies csv of json.")
     click.echo(PERSONAL_DATA_WARNING, err=True)
     with open_session() as session:
         rows = [privacy.describe(item, with_history=False) for item in all_items(session)]
@@ -221,6 +221,6 @@ def queue_announce(since: str) -> None:
     try:
         day = dt.date.fromisoformat(since)
     except ValueError:
-        fail(f"'{since}' is geen datum; schrijf die als JJJJ-MM-DD, bijvoorbeeld 2026-01-31.")
+        fail(f"‘{since}’ is geen datum; schrijf die als JJJJ-MM-DD, bijvoorbeeld 2026-01-31.")
     with open_session() as session:
         click.echo(announcement(session, day), nl=False)

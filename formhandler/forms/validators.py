@@ -60,7 +60,7 @@ def partner_rule(check: Callable[[str], object], message: str) -> Validator:
 
 # The name becomes the record's Title and the website its Website: the partner rules apply.
 valid_organisation_name = partner_rule(check_title, "De naam van de organisatie {reason}.")
-valid_website = partner_rule(check_website, "Het webadres is niet goed: {reason}.")
+valid_website = partner_rule(check_website, "Het webadres {reason}.")
 
 
 def one_line(form: Any, field: Field) -> None:

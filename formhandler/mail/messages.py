@@ -21,7 +21,7 @@ from .texts import one_line
 
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
-SIGN_OFF = "Met vriendelijke groet,\nHet Alliantiebureau van Alliantie Nederland Rookvrij!\n"
+SIGN_OFF = "Met vriendelijke groet,\nHet Alliantiebureau van de Alliantie Nederland Rookvrij!\n"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _in_progress(item: Submission, name: str, slug: str) -> Draft:
         f"Uw aanmelding is in behandeling (nummer {item.id})",
         f"""Goedendag,
 
-Wij hebben de aanmelding van {name} als partner van Alliantie Nederland Rookvrij! in behandeling genomen.
+Wij hebben de aanmelding van {name} als partner van de Alliantie Nederland Rookvrij! in behandeling genomen.
 
 In een gesprek bespreken wij met u de criteria voor het partnerschap en de bijdrage die {name} wil leveren.
 Hebben wij elkaar nog niet gesproken? Dan nemen wij binnenkort contact met u op.
@@ -83,7 +83,7 @@ def _documents_sent(item: Submission, name: str, slug: str) -> Draft:
         f"De partnerovereenkomst voor {name}",
         f"""Goedendag,
 
-Goed nieuws: {name} voldoet aan de criteria voor het partnerschap van Alliantie Nederland Rookvrij!
+Goed nieuws: {name} voldoet aan de criteria voor het partnerschap van de Alliantie Nederland Rookvrij!
 Bij deze e-mail vindt u de partnerovereenkomst, opgesteld voor uw organisatie. Daarin staan de
 wederzijdse rechten en plichten, de bijdrage die u wilt leveren en de criteria die u heeft geaccepteerd.
 {company}
@@ -107,7 +107,7 @@ def _signed(item: Submission, name: str, slug: str) -> Draft:
         f"""Goedendag,
 
 Hartelijk dank: wij hebben de getekende partnerovereenkomst van {name} ontvangen.
-Daarmee is het partnerschap definitief. Welkom bij Alliantie Nederland Rookvrij!
+Daarmee is het partnerschap definitief. Welkom bij de Alliantie Nederland Rookvrij!
 
 Binnenkort zetten wij {name} op de partnerpagina van onze website. U krijgt dan nog een bericht
 met de link en met alles wat u als partner van ons kunt verwachten.
@@ -125,10 +125,10 @@ def _welcome(item: Submission, name: str, slug: str) -> Draft:
         else ""
     )
     return Draft(
-        "Welkom als partner van Alliantie Nederland Rookvrij!",
+        "Welkom als partner van de Alliantie Nederland Rookvrij!",
         f"""Goedendag,
 
-Welkom! {name} is partner van Alliantie Nederland Rookvrij! en staat nu op onze website:
+Welkom! {name} is partner van de Alliantie Nederland Rookvrij! en staat nu op onze website:
 {partner_page(slug)}
 
 Wat krijgt u als partner?
@@ -142,7 +142,7 @@ Wat krijgt u als partner?
   kernboodschappen in uw eigen communicatie gebruiken.
 
 Uw partnerbadge: op uw partnerpagina staat onder ‘Partnerbadge voor uw website’ een kleine afbeelding met de tekst
-‘Partner van Alliantie Nederland Rookvrij!’. De code om die op uw eigen website te zetten staat
+‘Partner van de Alliantie Nederland Rookvrij!’. De code om die op uw eigen website te zetten staat
 ernaast klaar. De badge linkt naar uw partnerpagina, zodat iedereen ziet dat u meedoet.
 
 Wij stellen {name} voor tijdens de volgende Alliantieraad en in onze nieuwsbrief.
@@ -158,10 +158,10 @@ Dat kan op {public_url()}/aanmelden/wijziging/.
 
 def _rejected(item: Submission, name: str, slug: str) -> Draft:
     return Draft(
-        f"Uw aanmelding bij Alliantie Nederland Rookvrij! (nummer {item.id})",
+        f"Uw aanmelding bij de Alliantie Nederland Rookvrij! (nummer {item.id})",
         f"""Goedendag,
 
-Hartelijk dank voor uw belangstelling voor het partnerschap van Alliantie Nederland Rookvrij!
+Hartelijk dank voor uw belangstelling voor het partnerschap van de Alliantie Nederland Rookvrij!
 Wij hebben de aanmelding van {name} zorgvuldig bekeken. Helaas kan uw organisatie op dit moment
 geen partner worden, omdat zij niet aan alle criteria voor het partnerschap voldoet.
 
@@ -179,7 +179,7 @@ def _withdrawn(item: Submission, name: str, slug: str) -> Draft:
         f"Uw aanmelding is ingetrokken (nummer {item.id})",
         f"""Goedendag,
 
-De aanmelding van {name} als partner van Alliantie Nederland Rookvrij! is ingetrokken.
+De aanmelding van {name} als partner van de Alliantie Nederland Rookvrij! is ingetrokken.
 Wij behandelen haar niet verder.
 
 Wij bewaren de gegevens van uw aanmelding nog {current_app.config["RETENTION_DAYS"]} dagen en verwijderen ze daarna.

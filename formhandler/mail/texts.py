@@ -34,7 +34,7 @@ def build_mails(item: Any) -> list[OutboxMessage]:
     return [
         OutboxMessage(
             to_addr=item.email,
-            subject="Bevestiging van uw aanmelding bij Alliantie Nederland Rookvrij!",
+            subject="Bevestiging van uw aanmelding bij de Alliantie Nederland Rookvrij!",
             body=_confirmation(name, item.id),
             status_link=True,
         ),
@@ -51,8 +51,8 @@ def _confirmation(name: str, item_id: int) -> str:
     notify_to = current_app.config["NOTIFY_TO"]
     return f"""Goedendag,
 
-Hartelijk dank voor de aanmelding van {name} als partner van Alliantie Nederland Rookvrij!
-Wij hebben uw aanmelding goed ontvangen onder nummer #{item_id}.
+Hartelijk dank voor de aanmelding van {name} als partner van de Alliantie Nederland Rookvrij!
+Wij hebben uw aanmelding goed ontvangen onder nummer {item_id}.
 
 Wat gebeurt er nu?
 1. Het Alliantiebureau neemt contact met u op.
@@ -62,20 +62,20 @@ Wat gebeurt er nu?
 5. Dan is het partnerschap definitief.
 6. Wij stellen nieuwe partners voor in de Alliantieraad en in onze nieuwsbrief.
 
-Heeft u een vraag? Mail dan naar {notify_to} en noem nummer #{item_id}.
+Heeft u een vraag? Mail dan naar {notify_to} en noem nummer {item_id}.
 
 U krijgt dit bericht omdat dit e-mailadres is ingevuld op het aanmeldformulier van onze website.
 Heeft u zich niet aangemeld? Laat het ons dan weten, dan verwijderen wij de gegevens.
 
 Met vriendelijke groet,
-Het Alliantiebureau van Alliantie Nederland Rookvrij!
+Het Alliantiebureau van de Alliantie Nederland Rookvrij!
 """
 
 
 def _notice(item: Any, name: str) -> str:
     """The bureau's notice; minimal on purpose: contact details stay in the admin, behind a login."""
     kind = TYPE_SINGULAR.get(item.organisation_type, item.organisation_type)
-    return f"""Er is een nieuwe aanmelding binnengekomen (#{item.id}).
+    return f"""Er is een nieuwe aanmelding binnengekomen, nummer {item.id}.
 
 Organisatie: {name}
 Soort: {kind}
@@ -91,18 +91,18 @@ def _change_confirmation(name: str, item_id: int) -> str:
     return f"""Goedendag,
 
 Wij hebben uw verzoek ontvangen om de gegevens van {name} op de website van
-Alliantie Nederland Rookvrij! te wijzigen. Het heeft nummer #{item_id}.
+de Alliantie Nederland Rookvrij! te wijzigen. Uw verzoek heeft nummer {item_id}.
 
 Het Alliantiebureau bekijkt uw verzoek. Is er iets onduidelijk, dan nemen wij contact met u op.
 Na goedkeuring passen wij de partnerpagina aan.
 
-Heeft u een vraag? Mail dan naar {notify_to} en noem nummer #{item_id}.
+Heeft u een vraag? Mail dan naar {notify_to} en noem nummer {item_id}.
 
 U krijgt dit bericht omdat dit e-mailadres is ingevuld op het wijzigingsformulier van onze website.
 Heeft u dit verzoek niet gedaan? Laat het ons dan weten.
 
 Met vriendelijke groet,
-Het Alliantiebureau van Alliantie Nederland Rookvrij!
+Het Alliantiebureau van de Alliantie Nederland Rookvrij!
 """
 
 
@@ -110,7 +110,7 @@ def _change_notice(item: Any, name: str) -> str:
     """The bureau's notice of a change request: who and what, nothing personal."""
     asked = ", ".join(BY_FIELD[key].in_mail if key in BY_FIELD else key for key in item.requested or {})
     asked = asked or "niets aangegeven"
-    return f"""Er is een wijzigingsverzoek binnengekomen (#{item.id}).
+    return f"""Er is een wijzigingsverzoek binnengekomen, nummer {item.id}.
 
 Partner: {name}
 Gevraagd: {asked}

@@ -45,7 +45,7 @@ def approved_record_hash(content_dir: str | Path, slug: str) -> str:
     path = record_file(content_dir, slug)
     if not path.is_file():
         raise TransitionError(
-            f"Het partnerrecord '{slug}' bestaat niet (meer); goedkeuren kan pas als het record er is."
+            f"Het partnerrecord ‘{slug}’ bestaat niet (meer); goedkeuren kan pas als het record er is."
         )
     return file_sha256(path)
 

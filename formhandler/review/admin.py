@@ -6,6 +6,7 @@ State changes and publishing go through a step page of their own (step_views.py)
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -25,12 +26,14 @@ from ..publishing.publication import Publication
 from ..states import READY_TO_PUBLISH, STATES, allowed_targets
 from ..web.headers import no_index
 from .auth import login_required
+from .display import kinds_count, national_phone, word_diff
 from .procedure import procedure_view
 from .published import published_view
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 bp.after_request(no_index)
 logger = logging.getLogger(__name__)
+bp.add_app_template_global(word_diff)  # the step and partner pages show a record's change too
 
 NOTE_MAX = 4000
 SEARCH_MAX = 200
@@ -55,6 +58,8 @@ def labels() -> dict[str, Any]:
         CONTRIBUTIONS=CONTRIBUTIONS,
         local_time=local_time,
         READY=READY_TO_PUBLISH,
+        kinds_count=kinds_count,
+        national_phone=national_phone,
     )
 
 
@@ -90,7 +95,12 @@ def index() -> ResponseReturnValue:
         text=filters["q"] or None,
     )
     return render_template(
-        "admin/index.html", items=items, filters=filters, counts=queue.counts(db), filtered=any(filters.values())
+        "admin/index.html",
+        items=items,
+        items_by_kind=Counter(item.kind for item in items),
+        filters=filters,
+        counts=queue.counts(db),
+        filtered=any(filters.values()),
     )
 
 
@@ -125,7 +135,7 @@ def change_view(item: Submission) -> dict[str, Any]:
     return dict(
         comparison=change.comparison(item, record),
         change_problem=message or "",
-        change_diff=publication.diff() if publication is not None else "",
+        change_diff=word_diff(publication.old_text, publication.record_text) if publication is not None else "",
         record_changed=change.record_changed(item, content_dir),
     )
 

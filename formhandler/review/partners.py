@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import logging
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from ..states import STATES
 from ..web.headers import no_index
 from .admin import LOGO_CSP, MIME_TYPES, SEARCH_MAX, labels
 from .auth import login_required
+from .display import word_diff
 from .published import flash_publication
 from .record_edit import form_data, render_form
 from .record_form import PartnerForm
@@ -218,11 +218,7 @@ def review(slug: str, edit_id: int) -> ResponseReturnValue:
     """The draft's diff against the record as it is now, with the button that saves and publishes it."""
     record, text = record_or_404(slug)
     draft = draft_or_404(slug, edit_id)
-    diff = "".join(
-        difflib.unified_diff(
-            text.splitlines(True), draft.record_text.splitlines(True), f"nu/{slug}.md", f"bewerkt/{slug}.md"
-        )
-    )
+    diff = word_diff(text, draft.record_text) if text != draft.record_text else ""
     return render_template(
         "admin/partner_diff.html",
         partner=record,

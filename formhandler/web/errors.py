@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..db import UNAVAILABLE_ERRORS
+from .limiter import limiter
 
 logger = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Dit verzoek klopt niet", "Het formulier kwam niet goed bij ons aan. Ga terug en probeer het opnieuw."),
-    403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
+    403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer)."),
     405: ("Dit kan zo niet", "Deze pagina kan niet op deze manier worden gebruikt."),
     413: (
@@ -25,7 +30,7 @@ MESSAGES = {
     ),
     429: (
         "Even geduld",
-        "Er kwamen te veel verzoeken vanaf uw adres. Wacht een paar minuten en probeer het dan opnieuw.",
+        "Er kwamen te veel verzoeken vanaf uw adres. Wacht {wait} en probeer het dan opnieuw.",
     ),
     500: ("Er ging iets mis", "Er ging bij ons iets mis. Probeer het later opnieuw."),
     503: (
@@ -35,10 +40,42 @@ MESSAGES = {
 }
 
 
-def error_page(code: int) -> tuple[str, int]:
-    """The Dutch error page for `code` (the general one for a code without its own text)."""
+def error_page(code: int, back: str | None = None, wait: str = "een paar minuten") -> tuple[str, int]:
+    """The Dutch error page for `code` (the general one for a code without its own text); `back`: the form."""
     title, message = MESSAGES.get(code, MESSAGES[500])
-    return render_template("error.html", code=code, title=title, message=message), code
+    message = message.format(wait=wait) if code == 429 else message
+    return render_template("error.html", code=code, title=title, message=message, back=back), code
+
+
+def wait_words(seconds: float) -> str:
+    """‘1 minuut’, ‘15 minuten’, ‘2 uur’: a wait rounded up, so trying again then works."""
+    # Rounded up, but a few seconds over whole minutes (the limiter's reset rounds up too) are no extra minute.
+    minutes = max(1, math.ceil((seconds - 5) / 60))
+    if minutes < 60:
+        return "1 minuut" if minutes == 1 else f"{minutes} minuten"
+    hours = math.ceil(minutes / 60)
+    return f"{hours} uur"
+
+
+def seconds_to_wait(exc: RateLimitExceeded) -> float:
+    """Until the limit that was hit lets a request through again; its whole window when that is unknown."""
+    hit = limiter.current_limit
+    if hit is not None and hit.breached:
+        return max(0.0, hit.reset_at - time.time())
+    return float(exc.limit.limit.get_expiry())
+
+
+def way_back() -> str:
+    """The page the refused request came from: the form (the Referer of our own host), else its own page."""
+    referrer = urlsplit(request.referrer or "")
+    ours = urlsplit(request.host_url)
+    if (referrer.scheme, referrer.netloc) == (ours.scheme, ours.netloc) and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
+    except HTTPException:  # a POST-only route: no page of its own to go back to
+        return "/"
+    return request.path
 
 
 def refuse_malformed_input() -> None:
@@ -64,6 +101,11 @@ def init_app(app: Flask) -> None:
         response.set_data(body)
         response.content_type = "text/html; charset=utf-8"
         return response, code
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(exc: RateLimitExceeded) -> ResponseReturnValue:
+        back = way_back()  # the home page is no form: then the page offers only the home page
+        return error_page(429, back=None if back == "/" else back, wait=wait_words(seconds_to_wait(exc)))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> ResponseReturnValue:

@@ -12,7 +12,7 @@ from formhandler import create_app
 from partners.schema import LOGO_MAX_BYTES
 from tests.formhandler.helpers import SECRET, add_user, login, post, rows, valid_form
 
-COOKIE = "beheer_sessie"
+COOKIE = "alliantie_sessie"
 
 
 def test_logo_over_its_limit_is_a_field_error_and_the_rest_is_kept(client, app):

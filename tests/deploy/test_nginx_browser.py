@@ -108,7 +108,7 @@ def test_applicant_then_reviewer_through_nginx(page, browser, deployment, review
         admin.get_by_role("button", name="Inloggen").click()
         admin.wait_for_url(deployment + "/beheer/")
         assert admin.get_by_role("link", name=ORGANISATION).count() == 1
-        cookie = next(c for c in context.cookies() if c["name"] == "beheer_sessie")
+        cookie = next(c for c in context.cookies() if c["name"] == "alliantie_sessie")
         assert cookie["httpOnly"] and cookie["secure"]  # production cookie, over loopback HTTP (see browser_env)
     finally:
         context.close()

@@ -68,13 +68,13 @@ RULES = [
     # Whitespace only is missing too (hypothesis found a tab stored as an empty website).
     (dict(website="\t"), "website", "Vul het webadres van uw organisatie in."),
     (dict(city="   "), "city", "Vul de plaats in waar uw organisatie gevestigd is."),
-    (dict(website="ftp://example.nl"), "website", "Het webadres is niet goed: moet beginnen met https:// of http://."),
+    (dict(website="ftp://example.nl"), "website", "Het webadres moet beginnen met https:// of http://."),
     (
         dict(website="https://user:pw@example.nl"),
         "website",
-        "Het webadres is niet goed: mag geen gebruikersnaam of wachtwoord bevatten.",
+        "Het webadres mag geen gebruikersnaam of wachtwoord bevatten.",
     ),
-    (dict(website="https://localhost"), "website", "Het webadres is niet goed: mist een geldige domeinnaam."),
+    (dict(website="https://localhost"), "website", "Het webadres heeft geen geldige domeinnaam, zoals voorbeeld.nl."),
     (dict(kvk_number="1234567"), "kvk_number", "Een KvK-nummer bestaat uit precies 8 cijfers."),
     (dict(kvk_number="1234567a"), "kvk_number", "Een KvK-nummer bestaat uit precies 8 cijfers."),
     (dict(city=""), "city", "Vul de plaats in waar uw organisatie gevestigd is."),

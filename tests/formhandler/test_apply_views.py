@@ -115,7 +115,7 @@ def test_thanks_page_shows_the_number_to_the_sender_only(app, client):
     [
         (dict(organisation_name=""), "organisation_name", "Vul de naam van uw organisatie in."),
         (dict(organisation_type="oprichter"), "organisation_type-0", "Ongeldige keuze."),
-        (dict(website="ftp://x.nl"), "website", "Het webadres is niet goed: moet beginnen met https:// of http://."),
+        (dict(website="ftp://x.nl"), "website", "Het webadres moet beginnen met https:// of http://."),
         (dict(kvk_number="123"), "kvk_number", "Een KvK-nummer bestaat uit precies 8 cijfers."),
         (dict(email="geen-adres"), "email", "Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl."),
         (dict(phone="12"), "phone", "Vul een geldig telefoonnummer in, bijvoorbeeld 030 123 45 67 of +31 6 12345678."),
@@ -371,3 +371,45 @@ def test_over_a_request_limit_is_a_dutch_413(client, app, what):
     assert response.status_code == 413
     assert "<h1>Te groot</h1>" in html and "Ga terug, maak het bestand of de tekst kleiner" in html
     assert rows(app) == []
+
+
+@pytest.mark.parametrize(
+    "limit, wait",
+    [("2 per minute", "Wacht 1 minuut"), ("2 per 15 minutes", "Wacht 15 minuten"), ("2 per 2 hours", "Wacht 2 uur")],
+)
+def test_429_states_the_real_wait_and_keeps_the_way_back(make_app, limit, wait):
+    client = make_app(RATELIMIT_ENABLED=True, FORM_RATE_LIMIT=limit).test_client()
+    for _ in range(2):
+        post(client, organisation_name="")
+    response = post(client)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert f"{wait} en probeer het dan opnieuw." in html and "een paar minuten" not in html
+    assert f'<a href="{FORM}">Terug naar het formulier</a>' in html
+    assert "terugknop van uw browser" in html
+
+
+@pytest.mark.parametrize(
+    "method, path, referrer, back",
+    [
+        ("POST", "/aanmelden/status/link", "http://localhost/aanmelden/status/?x=1", "/aanmelden/status/?x=1"),
+        ("POST", "/aanmelden/status/link", "https://evil.example/aanmelden/", "/"),  # not ours: no way there
+        ("POST", "/aanmelden/status/link", None, "/"),  # a POST-only route and no Referer: the home page
+        ("POST", FORM, None, FORM),  # the form posts to itself
+    ],
+)
+def test_the_way_back_from_a_refusal(app, method, path, referrer, back):
+    from formhandler.web.errors import way_back
+
+    headers = {"Referer": referrer} if referrer else {}
+    with app.test_request_context(path, method=method, headers=headers):
+        assert way_back() == back
+
+
+def test_429_of_a_post_only_route_offers_the_home_page_only(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, STATUS_RATE_LIMIT="1 per hour").test_client()
+    client.post("/aanmelden/status/link", data={"email": "a@example.org"})
+    response = client.post("/aanmelden/status/link", data={"email": "a@example.org"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429 and "Wacht 1 uur en probeer het dan opnieuw." in html
+    assert "Terug naar het formulier" not in html and '<a href="/">Naar de homepagina</a>' in html

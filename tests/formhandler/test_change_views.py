@@ -39,7 +39,7 @@ def test_a_change_request_queues_a_confirmation_and_a_notice(app, client):
         "petra@oud.example.nl",
         "Bevestiging van uw wijziging voor Stichting Oude Naam",
     )
-    assert f"nummer #{item.id}" in confirmation.body and "wijzigingsformulier" in confirmation.body
+    assert f"nummer {item.id}" in confirmation.body and "wijzigingsformulier" in confirmation.body
     assert (notice.to_addr, notice.subject) == ("bureau@example.org", "Nieuwe wijziging: Stichting Oude Naam")
     assert "Gevraagd: naam, website" in notice.body and f"/beheer/{item.id}" in notice.body
     assert "petra" not in notice.body, "contact details stay behind the admin login"
@@ -97,7 +97,7 @@ def test_a_slug_is_accepted_instead_of_the_list(app, client):
             {"changes": ["naam"], "new_name": "Stichting Oude Naam"},
             "De nieuwe naam is gelijk aan wat er nu op de site staat.",
         ),
-        ({"changes": ["website"], "new_website": "ftp://x.example.nl"}, "Het webadres is niet goed"),
+        ({"changes": ["website"], "new_website": "ftp://x.example.nl"}, "Het webadres moet beginnen met https://"),
         ({"changes": ["samenvatting"], "new_summary": "x" * 201}, "De korte omschrijving"),
         ({"changes": ["einde"], "end_date": "31-12-2026"}, "De einddatum moet een datum zijn als JJJJ-MM-DD"),
         ({"changes": ["einde"], "end_date": "2023-12-31"}, "De einddatum ligt vóór het begin van het partnerschap"),

@@ -58,7 +58,7 @@ def test_a_message_file_replaces_the_default(app, runner, session, tmp_path, tex
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["spam", "--message-file", "-"], "Bij de stap naar 'spam' gaat er geen bericht naar de aanvrager"),
+        (["spam", "--message-file", "-"], "Bij de stap naar ‘spam’ gaat er geen bericht naar de aanvrager"),
         (["afgewezen", "--no-mail", "--message-file", "-"], "--message-file en --no-mail gaan niet samen"),
     ],
 )
@@ -75,7 +75,7 @@ def test_publish_sends_the_welcome_after_writing(app, runner, session, content_d
     assert result.exit_code == 0, result.output
     assert "gepubliceerd. Het bericht aan de aanvrager staat in de uitgaande post." in result.stdout
     (welcome,) = applicant_mails(app)
-    assert welcome.subject == "Welkom als partner van Alliantie Nederland Rookvrij!"
+    assert welcome.subject == "Welkom als partner van de Alliantie Nederland Rookvrij!"
     assert "/partners/stichting-gezonde-wijk/" in welcome.body
 
 

@@ -47,7 +47,7 @@ def test_list_json_filters_by_state(runner, session):
 
 def test_list_refuses_an_unknown_state(runner):
     result = invoke(runner, "queue", "list", "--state", "klaar")
-    assert result.exit_code == 1 and "Onbekende status 'klaar'" in result.stderr
+    assert result.exit_code == 1 and "Onbekende status ‘klaar’" in result.stderr
 
 
 def test_show_json_has_every_field_the_history_and_the_logo_as_size_only(runner, session):
@@ -92,7 +92,7 @@ def test_set_records_actor_and_note(runner, session):
         (
             "bureau-piet",
             "afgewezen",
-            "Bericht aan de aanvrager: ‘Uw aanmelding bij Alliantie Nederland Rookvrij! (nummer 1)’",
+            "Bericht aan de aanvrager: ‘Uw aanmelding bij de Alliantie Nederland Rookvrij! (nummer 1)’",
         ),
     ]
 
@@ -100,10 +100,10 @@ def test_set_records_actor_and_note(runner, session):
 @pytest.mark.parametrize(
     "state, target, message",
     [
-        ("nieuw", "getekend", "Van 'Nieuw' kan het item niet naar 'Overeenkomst getekend'."),
-        ("getekend", "gepubliceerd", "Publiceren gaat via 'publiceren'"),
+        ("nieuw", "getekend", "Van ‘Nieuw’ kan het item niet naar ‘Overeenkomst getekend’."),
+        ("getekend", "gepubliceerd", "Publiceren gaat via ‘publiceren’"),
         ("afgewezen", "nieuw", "Het is afgesloten."),
-        ("nieuw", "klaar", "Onbekende status 'klaar'"),
+        ("nieuw", "klaar", "Onbekende status ‘klaar’"),
     ],
 )
 def test_set_refuses_an_illegal_transition(runner, session, state, target, message):
@@ -161,7 +161,7 @@ def test_export_json_and_a_bad_format(runner, session):
     data = json.loads(invoke(runner, "queue", "export", "--format", "json").stdout)
     assert data[0]["organisation_name"] == "Stichting Gezonde Wijk" and "history" not in data[0]
     bad = invoke(runner, "queue", "export", "--format", "xlsx")
-    assert bad.exit_code == 1 and "Onbekend formaat 'xlsx'" in bad.stderr
+    assert bad.exit_code == 1 and "Onbekend formaat ‘xlsx’" in bad.stderr
 
 
 def test_announce_lists_a_published_item(runner, session, tmp_path):

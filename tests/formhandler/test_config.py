@@ -63,7 +63,7 @@ def test_outside_development_a_missing_secret_key_is_refused(app_config):
 
 @pytest.mark.parametrize("name", ["MAIL_BACKEND", "PASSWORD_HASH_PROFILE"])
 def test_a_choice_the_app_does_not_have_is_refused(app_config, name):
-    with pytest.raises(ConfigError, match=f"{name} moet een van .* zijn, niet 'onbekend'"):
+    with pytest.raises(ConfigError, match=f"FORMHANDLER_{name} moet ‘.* zijn, niet ‘onbekend’"):
         create_app({**app_config, name: "onbekend"})
 
 

@@ -27,7 +27,7 @@ def test_development_prints_every_mail_readably_in_the_terminal(make_app, clean_
     assert err.count("─" * 72) == 4  # two mails, each between two rules
     assert err.count("Mail (ontwikkelmodus, niet verstuurd):") == 2  # once each: not again through Flask's handler
     assert f"To: {CONTACT['email']}" in err and "Subject: Nieuwe aanmelding: Stichting Gezonde Wijk" in err
-    assert f"#{item_id}" in err and "Mail (ontwikkelmodus, niet verstuurd):" in err
+    assert f"nummer {item_id}" in err and "Mail (ontwikkelmodus, niet verstuurd):" in err
 
 
 @pytest.mark.parametrize("backend", ["log", "smtp"])

@@ -30,7 +30,7 @@ def reviewer_browser(app):
     client = app.test_client()
     assert login(client, environ_base=HOME).status_code == 302
     assert client.get_cookie(COOKIE, path="/beheer/") is not None
-    client.delete_cookie("beheer_sessie")
+    client.delete_cookie("alliantie_sessie")
     return client
 
 
@@ -71,7 +71,7 @@ def test_a_device_cookie_of_another_account_does_not_pass_the_lock(locking_app):
     client = locking_app.test_client()
     assert login(client, "tweede.reviewer", PASSWORD).status_code == 302
     attack(locking_app)
-    client.delete_cookie("beheer_sessie")
+    client.delete_cookie("alliantie_sessie")
     assert login(client, environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 429
     # The same cookie signed for the locked name, but with another key, is no known device either.
     other_key = URLSafeTimedSerializer("een andere sleutel", salt=SALT).dumps({"user": USERNAME, "device": "x"})

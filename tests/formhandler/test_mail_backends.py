@@ -40,7 +40,7 @@ def test_log_backend_writes_the_mail_to_the_log(smtp_app, mail_server, caplog):
         assert run_outbox(smtp_app) == (2, 0)
     logged = [r.getMessage() for r in caplog.records if r.name == "formhandler.mail" and r.levelno == logging.INFO]
     assert len(logged) == 2
-    assert f"To: {CONTACT['email']}" in logged[0] and f"#{item_id}" in logged[0]
+    assert f"To: {CONTACT['email']}" in logged[0] and f"nummer {item_id}" in logged[0]
     assert "Subject: Nieuwe aanmelding: Stichting Gezonde Wijk" in logged[1]
     assert mail_server.messages == []
 

@@ -27,7 +27,7 @@ def test_every_default_message_is_dutch_polite_and_names_the_item(app, session, 
     assert draft is not None
     text = draft.subject + "\n" + draft.body
     assert NOT_DUTCH.search(text) is None, NOT_DUTCH.search(text)
-    assert "Goedendag," in draft.body and "Het Alliantiebureau van Alliantie Nederland Rookvrij!" in draft.body
+    assert "Goedendag," in draft.body and "Het Alliantiebureau van de Alliantie Nederland Rookvrij!" in draft.body
     assert " je " not in text and " jij " not in text  # one voice: 'u'
     assert "'" not in text  # curly quotes only
     assert f"nummer {item.id}" in text or state == "gepubliceerd"

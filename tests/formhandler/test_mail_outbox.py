@@ -31,7 +31,7 @@ def test_a_run_delivers_both_mails_and_marks_them_sent(smtp_app, mail_server):
     confirmation, notice = mail_server.wait_for(2)
     assert mail_server.recipients == [APPLICANT, "bureau@example.org"]
     assert confirmation["From"] == "Alliantie Nederland Rookvrij! <noreply@example.org>"
-    assert confirmation["To"] == APPLICANT and f"#{item_id}" in confirmation.get_content()
+    assert confirmation["To"] == APPLICANT and f"nummer {item_id}" in confirmation.get_content()
     assert notice["Subject"] == f"Nieuwe aanmelding: {NAME}"
     assert all(row.sent_at is not None and row.attempts == 0 for row in mails(smtp_app))
 

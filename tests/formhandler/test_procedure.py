@@ -130,7 +130,7 @@ def test_an_application_from_the_form_to_the_wall(procedure_app, bureau, mail_se
     assert state_of(procedure_app, 1) == "gepubliceerd"
     welcome = deliver(procedure_app, mail_server, 7)[6]
     body = text_of(welcome)
-    assert welcome["Subject"] == "Welkom als partner van Alliantie Nederland Rookvrij!"
+    assert welcome["Subject"] == "Welkom als partner van de Alliantie Nederland Rookvrij!"
     assert f"{PUBLIC}/partners/stichting-rookvrij-sporten/" in body
     for promise in ("Alliantieraad", "nieuwsbrief", "Uitnodigingen", "huisstijlelementen", "partnerbadge"):
         assert promise in body, promise

@@ -42,7 +42,8 @@ def test_each_change_reaches_the_built_site(app, client, admin_client, content_d
     item_id = request_and_approve(client, admin_client, CHANGE_KINDS[kind][0])
     detail = admin_client.get(f"/beheer/{item_id}").get_data(as_text=True)
     assert '<th scope="col">Nu</th><th scope="col">Gevraagd</th>' in detail
-    assert "+++ gevraagd/stichting-oude-naam.md" in detail  # the record diff
+    diff = detail.split('<pre class="admin-record admin-diff">', 1)[1].split("</pre>", 1)[0]
+    assert "<ins>" in diff and "+++" not in diff and "@@" not in diff  # the record's change word by word
     response = step(admin_client, item_id, "gepubliceerd")
     assert response.status_code == 303 and state_of(app, item_id) == "gepubliceerd"
 
@@ -121,7 +122,7 @@ def test_cli_walks_a_change_and_announce_lists_departures_apart(app, client, run
     for target in ("in_behandeling", "goedgekeurd"):
         assert runner.invoke(args=["queue", "set", "1", target]).exit_code == 0
     bad = runner.invoke(args=["queue", "set", "1", "getekend"])
-    assert bad.exit_code == 1 and "kan het item niet naar 'Overeenkomst getekend'" in bad.output
+    assert bad.exit_code == 1 and "kan het item niet naar ‘Overeenkomst getekend’" in bad.output
     assert runner.invoke(args=["queue", "publish", "1"]).exit_code == 0
     assert "Until: 2026-11-01" in (content_dir / RECORD).read_text(encoding="utf-8")
     since = (dt.date.today() - dt.timedelta(days=1)).isoformat()
@@ -179,3 +180,20 @@ def test_a_logo_that_another_record_uses_is_not_removed(app, client, admin_clien
     assert "Logo: logos/stichting-oude-naam.svg" in (content_dir / "partners" / "tweeling.md").read_text(
         encoding="utf-8"
     )
+
+
+def test_list_counts_a_change_request_as_one(client, admin_client):
+    assert post_change(client, **CHANGE_KINDS["naam"][0]).status_code == 303
+    html = admin_client.get("/beheer/").get_data(as_text=True)
+    assert "<caption>1 wijzigingsverzoek, nieuwste eerst</caption>" in html
+    assert "aanmelding," not in html
+    filtered = admin_client.get("/beheer/?kind=wijziging").get_data(as_text=True)
+    assert "<caption>1 wijzigingsverzoek voldoet aan het filter, nieuwste eerst</caption>" in filtered
+
+
+def test_change_request_diff_marks_the_words_that_change(client, admin_client):
+    item_id = request_and_approve(client, admin_client, CHANGE_KINDS["naam"][0])
+    detail = admin_client.get(f"/beheer/{item_id}").get_data(as_text=True)
+    gone = '<del><span class="visually-hidden">[weg: </span>Oude<span class="visually-hidden">]</span></del>'
+    came = '<ins><span class="visually-hidden">[nieuw: </span>Nieuwe<span class="visually-hidden">]</span></ins>'
+    assert f"Title: Stichting {gone} {came} Naam" in detail

@@ -56,5 +56,5 @@ def test_the_cost_of_a_new_hash_is_the_configured_profile(make_app, profile, par
 
 
 def test_an_unknown_profile_is_refused_at_start(make_app):
-    with pytest.raises(ConfigError, match="PASSWORD_HASH_PROFILE moet een van"):
+    with pytest.raises(ConfigError, match="FORMHANDLER_PASSWORD_HASH_PROFILE moet ‘"):
         make_app(PASSWORD_HASH_PROFILE="SNEL")

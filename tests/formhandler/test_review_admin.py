@@ -145,6 +145,7 @@ def test_detail_shows_fields_criteria_and_history(admin_client, session):
         CONTACT["email"],
         CONTACT["contact_name"],
         "12345678",
+        "<dt>Telefoon</dt><dd>030 123 4567</dd>",  # national format, not E.164
         "Utrecht",
         "Wij onderschrijven de missie",
         "Veel links in de motivatie",

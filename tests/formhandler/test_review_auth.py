@@ -12,7 +12,7 @@ from sqlalchemy import select
 from formhandler.models import User
 from tests.formhandler.helpers import PASSWORD, USERNAME, add_user, csrf_from, db_session, login
 
-COOKIE = "beheer_sessie"
+COOKIE = "alliantie_sessie"
 
 
 def session_of(client) -> dict:

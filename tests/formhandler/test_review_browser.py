@@ -1,5 +1,7 @@
 """The reviewer in Chromium: log in, walk an application through every state, publish, build; axe on the admin."""
 
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -7,9 +9,17 @@ import pytest
 
 from formhandler import queue
 from formhandler.states import FORWARD
-from tests.browser import axe_violations, describe, screenshot
+from tests.browser import ARTIFACTS, axe_violations, describe, screenshot
 from tests.conftest import ROOT, run_pelican
-from tests.formhandler.helpers import PASSWORD, USERNAME, add_item, add_user, db_session
+from tests.formhandler.helpers import (
+    PASSWORD,
+    USERNAME,
+    add_change,
+    add_item,
+    add_user,
+    db_session,
+    write_partners,
+)
 from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -111,3 +121,66 @@ def test_admin_pages_have_no_axe_violations(page, live):
     screenshot(page, "admin-detail")
     assert page.evaluate("document.querySelector('img.admin-logo').naturalWidth") == 40
     assert not any(violations.values()), {k: describe(v) for k, v in violations.items() if v}
+
+
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else ARTIFACTS
+# Every word of the queue list that is wider than its cell: a list that breaks words letter by letter.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('.admin-queue caption, .admin-queue tbody th, .admin-queue tbody td')) {
+    for (const word of cell.innerText.split(/\\s+/).filter(Boolean)) {
+      const probe = document.createElement('span');
+      probe.style.cssText = 'white-space: nowrap; position: absolute; font: ' + getComputedStyle(cell).font;
+      probe.textContent = word;
+      document.body.appendChild(probe);
+      if (probe.getBoundingClientRect().width > cell.clientWidth + 1) broken.push(word);
+      probe.remove();
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.fixture(scope="module")
+def mixed_queue(live):
+    """Applications with long Dutch names, one with a phone number, and a name change for a partner on disk."""
+    content = Path(live.app.config["CONTENT_DIR"])
+    for folder in ("partners", "logos"):
+        (content / folder).mkdir(exist_ok=True)
+    write_partners(content)
+    with db_session(live.app) as session:
+        name = "Gezondheidsdienst voor Jeugdgezondheidszorg Noord"
+        application = add_item(session, organisation_name=name, city="Leeuwarden").id
+        add_item(
+            session, "in_behandeling", organisation_name="Sportvereniging Rookvrije Generatie", email="s@example.org"
+        )
+        return application, add_change(session, content, "naam").id
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_queue_list_reads_at_phone_and_desktop_width(browser, live, mixed_queue, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    try:
+        log_in(page, live)
+        assert page.evaluate(BROKEN_WORDS) == []
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        caption = page.locator(".admin-queue caption").inner_text()  # other tests of the module add applications
+        assert re.fullmatch(r"\d+ aanmeldingen en 1 wijzigingsverzoek, nieuwste eerst", caption), caption
+        assert not axe_violations(page), describe(axe_violations(page))
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / f"admin-lijst-{width}.png"), full_page=True)
+        if width == 1280:
+            application, change = mixed_queue
+            page.goto(f"{live.url}/beheer/{application}")
+            assert page.locator("dt:text('Telefoon') + dd").inner_text() == "030 123 4567"
+            page.screenshot(path=str(DOCS_SCREENSHOTS / "admin-detail-1280.png"), full_page=True)
+            page.goto(f"{live.url}/beheer/{change}")
+            diff = page.locator("pre.admin-diff")
+            assert diff.locator("del").first.text_content() == "[weg: Oude]"  # the hidden words are read too
+            assert diff.locator("ins").first.text_content() == "[nieuw: Nieuwe]"
+            assert not axe_violations(page), describe(axe_violations(page))
+            page.locator("#change-title").scroll_into_view_if_needed()
+            page.screenshot(path=str(DOCS_SCREENSHOTS / "admin-wijziging-1280.png"), full_page=True)
+    finally:
+        context.close()

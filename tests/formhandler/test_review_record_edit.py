@@ -84,7 +84,7 @@ def test_a_new_title_gives_the_slug_and_the_sentence_unless_the_description_was_
         (
             {"website": "https://jan:geheim@gezondewijk.example.nl"},
             "website",
-            "Het webadres is niet goed: mag geen gebruikersnaam of wachtwoord bevatten.",
+            "Het webadres mag geen gebruikersnaam of wachtwoord bevatten.",
         ),
         (
             {"contributions": ["kennis", "omkoping"]},

@@ -37,7 +37,7 @@ def test_the_next_step_is_the_primary_button_and_consequential_ones_stand_out(ad
         ("nieuw", "in_behandeling", "Uw aanmelding is in behandeling (nummer 1)"),
         ("in_behandeling", "stukken_verstuurd", "De partnerovereenkomst voor Stichting Gezonde Wijk"),
         ("stukken_verstuurd", "getekend", "Wij hebben de getekende partnerovereenkomst ontvangen"),
-        ("nieuw", "afgewezen", "Uw aanmelding bij Alliantie Nederland Rookvrij! (nummer 1)"),
+        ("nieuw", "afgewezen", "Uw aanmelding bij de Alliantie Nederland Rookvrij! (nummer 1)"),
         ("nieuw", "ingetrokken", "Uw aanmelding is ingetrokken (nummer 1)"),
     ],
 )

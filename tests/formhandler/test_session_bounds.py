@@ -31,7 +31,7 @@ def flashing_app(make_app):
 
 
 def cookie_header(response) -> str:
-    return next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("beheer_sessie="))
+    return next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("alliantie_sessie="))
 
 
 @pytest.mark.parametrize("value", CASES, ids=[f"{len(v)}x{v[:1]!r}" for v in CASES])

@@ -19,7 +19,7 @@ def test_bad_record_stops_the_build(write_record, build):
     write_record(text="Title: Goed\nSlug: goed\nType: overheid\nSince: 2024-13-01\n", slug="goed")
     with pytest.raises(RecordError) as error:
         build()
-    assert str(error.value).endswith("partners/goed.md:4: Since: '2024-13-01' is geen bestaande datum")
+    assert str(error.value).endswith("partners/goed.md:4: Since: ‘2024-13-01’ is geen bestaande datum")
 
 
 def test_every_problem_of_every_record_and_logo_is_listed(content_dir, write_record, build):
@@ -63,7 +63,7 @@ def test_pelican_command_prints_each_problem_on_one_line_without_a_traceback(
     assert result.stderr.splitlines() == [
         f"{one}:3: Type: moet een van deze zijn: oprichter, maatschappelijke-organisatie, overheid, bedrijf",
         f"{one}:4: Since: moet een datum zijn als JJJJ-MM-DD, bijvoorbeeld 2025-03-01 voor 1 maart 2025",
-        f"{two}:4: Since: '2024-13-01' is geen bestaande datum",
+        f"{two}:4: Since: ‘2024-13-01’ is geen bestaande datum",
         "3 fouten gevonden; de site is niet gebouwd.",
     ]
 

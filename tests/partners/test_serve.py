@@ -127,7 +127,7 @@ def test_serve_shows_errors_with_path_and_line_and_keeps_serving(serve):
     url, record, terminal = serve
     wait_for(lambda: "Gemeente Een" in page(f"{url}/partners/"), "eerste build", terminal)
     record.write_text(record.read_text().replace("Since: 2024-01-01", "Since: 2024-13-01"))
-    expected = f"{record}:4: Since: '2024-13-01' is geen bestaande datum"
+    expected = f"{record}:4: Since: ‘2024-13-01’ is geen bestaande datum"
     wait_for(lambda: expected in terminal.text(), "foutmelding met pad:regel", terminal)
     assert "Gemeente Een" in page(f"{url}/partners/")  # the last good build is still served
     record.write_text(render_record({**GOOD, "Title": "Gemeente Twee"}, "Beschrijving."))
@@ -169,7 +169,7 @@ def test_a_broken_save_shows_the_problem_in_the_page_until_it_is_fixed(serve, br
     alert = browser_page.get_by_role("alert")
     alert.wait_for(timeout=TIMEOUT * 1000)
     assert alert.get_by_role("heading").inner_text() == "De site kon niet worden gebouwd: 1 fout"
-    assert f"{record}:4: Since: '2024-13-01' is geen bestaande datum" in alert.inner_text()
+    assert f"{record}:4: Since: ‘2024-13-01’ is geen bestaande datum" in alert.inner_text()
     assert browser_page.locator("h1").inner_text() == "Gemeente Een"  # the last good page stays
     screenshot(browser_page, "serve-build-error")
     # A page opened while the build is broken shows the problem too.

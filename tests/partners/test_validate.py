@@ -58,7 +58,7 @@ def test_valid_values_are_cleaned(check, value, expected):
         (validate.check_website, "https://user:pw@voorbeeld.nl", "gebruikersnaam of wachtwoord"),
         (validate.check_website, "https://localhost", "domeinnaam"),
         (validate.check_website, "https://voorbeeld.nl/a b", "spaties"),
-        (validate.check_website, "https://voorbeeld.nl:99999", "geen geldig webadres"),
+        (validate.check_website, "https://voorbeeld.nl:99999", "is niet te lezen"),
         (validate.check_logo_path, "../secret.svg", "direct in logos/"),
         (validate.check_logo_path, "logos/../../etc/passwd.svg", "direct in logos/"),
         (validate.check_logo_path, "logos/sub/x.svg", "direct in logos/"),
@@ -68,7 +68,7 @@ def test_valid_values_are_cleaned(check, value, expected):
         (validate.check_date, "2013-02-30", "geen bestaande datum"),
         (validate.check_summary, "x" * 201, "hoogstens 200"),
         (validate.check_sector, "s" * 61, "hoogstens 60"),
-        (validate.check_contributions, "kennis, koffie", "onbekende bijdrage 'koffie'"),
+        (validate.check_contributions, "kennis, koffie", "onbekende bijdrage ‘koffie’"),
         (validate.check_contributions, "kennis, kennis", "meer dan eens"),
     ],
 )
