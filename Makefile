@@ -9,7 +9,7 @@ PELICAN_OPTS ?=
 # A development build's absolute links (feeds, sitemap, badge) point at the server that shows it.
 DEV_SITEURL := -e PARTNERS_DEV_SITEURL='"http://$(HOST):$(PORT)"'
 
-.PHONY: setup build publish public-siteurl check serve run reviewer test lint bench clean
+.PHONY: setup build publish public-siteurl check serve run reviewer test lint bench bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,9 @@ lint: setup ## ruff (lint and format check) and mypy over the whole tree
 
 bench: setup ## benchmarks; figures go in docs/performance.md
 	$(BIN)/python -m benchmarks
+
+bench-load: setup ## the form handler's load benchmark alone (wrk, about 5 minutes); figures in docs/performance.md
+	$(BIN)/python -m benchmarks --only load
 
 clean:
 	rm -rf output .cache
