@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from .loadgen import Applicant, Gunicorn, RedisServer, form_fields, multipart, upgrade_schema
+from .loadgen import Applicant, Gunicorn, RedisServer, form_fields, upgrade_schema
 from .reference_apps import create_minimal_schema
 
 LUA = Path(__file__).resolve().parent / "load" / "wrk_submit.lua"
@@ -118,15 +118,20 @@ def run_wrk(url: str, connections: int, duration: float, script_args: list[str])
 
 
 class Body:
-    """A multipart application template for wrk: @N@ becomes a unique number per request."""
+    """A multipart application template for wrk: @N@ becomes a unique number per request, in the boundary too."""
 
     def __init__(self, tmp: Path, name: str, tokens: dict[str, str], spam: bool = False) -> None:
         fields = form_fields("Stichting Bench @N@", "bench-@N@@example.nl") + list(tokens.items())
         if spam:
             fields = [(key, "https://spam.example" if key == "homepage_url" else value) for key, value in fields]
-        body, self.content_type = multipart(fields, None)
+        # A browser picks a new boundary for every request; a parser that compiles one per boundary pays for it.
+        boundary = "----WrkFormBoundary@N@"
+        body = "".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n' for key, value in fields
+        )
+        self.content_type = f"multipart/form-data; boundary={boundary}"
         self.path = tmp / f"{name}.body"
-        self.path.write_bytes(body)
+        self.path.write_bytes(f"{body}--{boundary}--\r\n".encode())
 
 
 # --- servers and counts ----------------------------------------------------------------------

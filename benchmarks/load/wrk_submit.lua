@@ -29,7 +29,10 @@ function init(args)
     for piece in (template .. "@N@"):gmatch("(.-)@N@") do
       table.insert(parts, piece)
     end
-    content_type, cookie, tag = args[4], args[5], args[6]
+    content_type, cookie, tag = {}, args[5], args[6]
+    for piece in (args[4] .. "@N@"):gmatch("(.-)@N@") do
+      table.insert(content_type, piece)
+    end
   end
 end
 
@@ -45,7 +48,7 @@ function request()
     address = string.format("10.%d.%d.%d", math.floor(k / 65536) % 256, math.floor(k / 256) % 256, k % 256)
   end
   return wrk.format(method, path, {
-    ["Content-Type"] = content_type,
+    ["Content-Type"] = table.concat(content_type, n),
     ["Cookie"] = cookie,
     ["X-Forwarded-For"] = address,
   }, table.concat(parts, n))

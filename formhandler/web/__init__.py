@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import errors, headers, templates
+from . import errors, formparser, headers, templates
 from .csrf import csrf
 from .limiter import limiter
 
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    formparser.init_app(app)
     templates.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
