@@ -43,11 +43,11 @@ def make_app(tmp: Path, redis_url: str):  # noqa: ANN201 -- a Flask app with its
     return app
 
 
-def call(app, environ: dict) -> tuple[str, list]:  # noqa: ANN001
+def call(app, environ: dict) -> tuple[str, list]:
     """One WSGI call as a server makes it; (status, headers)."""
     answer: list = []
 
-    def start_response(status: str, headers: list, exc_info=None) -> None:  # noqa: ANN001
+    def start_response(status: str, headers: list, exc_info=None) -> None:
         answer[:] = [status, headers]
 
     body = app(environ, start_response)
@@ -69,7 +69,7 @@ def environ(method: str, path: str, body: bytes = b"", headers: dict | None = No
     return built
 
 
-def session(app) -> tuple[str, dict[str, str]]:  # noqa: ANN001
+def session(app) -> tuple[str, dict[str, str]]:
     """Cookie and hidden tokens of one visitor, from GET /aanmelden/."""
     response = app.test_client().get("/aanmelden/", headers={"X-Forwarded-For": "10.255.0.1"})
     cookie = "; ".join(v.split(";", 1)[0] for v in response.headers.getlist("Set-Cookie"))
@@ -81,7 +81,7 @@ def session(app) -> tuple[str, dict[str, str]]:  # noqa: ANN001
     return cookie, tokens
 
 
-def requests(app, count: int, tag: str, first: int = 1):  # noqa: ANN001, ANN201
+def requests(app, count: int, tag: str, first: int = 1):  # noqa: ANN201
     cookie, tokens = session(app)
     for n in range(count):
         body, content_type = multipart(

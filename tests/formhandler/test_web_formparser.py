@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import Any
 
 import pytest
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -14,8 +15,6 @@ from werkzeug.test import EnvironBuilder
 from formhandler.queue import get
 from formhandler.web.formparser import FastFormDataParser
 from tests.formhandler.helpers import FORM, db_session, form_tokens, raster, rows, valid_form
-
-LIMITS = {"max_form_memory_size": 1000, "max_form_parts": 10}
 
 
 def browser_body(fields: list[tuple[str, str | tuple[str, bytes]]], boundary: str | None = None) -> tuple[bytes, str]:
@@ -32,9 +31,9 @@ def browser_body(fields: list[tuple[str, str | tuple[str, bytes]]], boundary: st
     return b"".join(chunks) + f"--{boundary}--\r\n".encode(), boundary
 
 
-def parsed(parser_class: type[FormDataParser], body: bytes, boundary: str) -> object:
+def parsed(parser_class: type[FormDataParser], body: bytes, boundary: str) -> Any:
     """(fields, files as (name, filename, bytes)) or the exception class the parser raised."""
-    parser = parser_class(**LIMITS)
+    parser = parser_class(max_form_memory_size=1000, max_form_parts=10)
     try:
         _stream, form, files = parser.parse(io.BytesIO(body), "multipart/form-data", len(body), {"boundary": boundary})
     except RequestEntityTooLarge as exc:
@@ -95,7 +94,7 @@ def test_reads_every_body_as_werkzeug_does(case):
 
 
 def test_the_test_clients_empty_fields_stay_empty():
-    fields, _files = parsed(FastFormDataParser, *test_client_body())  # type: ignore[misc]
+    fields, _files = parsed(FastFormDataParser, *test_client_body())
     assert fields == [("a", ""), ("b", "x"), ("leeg", ""), ("c", "y")]
 
 
@@ -105,7 +104,7 @@ def test_a_browser_body_is_read_without_werkzeugs_multipart_parser(monkeypatch):
 
     monkeypatch.setattr(MultiPartParser, "parse", refuse)
     body, boundary = BODIES["a file and an empty file input"]
-    fields, files = parsed(FastFormDataParser, body, boundary)  # type: ignore[misc]
+    fields, files = parsed(FastFormDataParser, body, boundary)
     assert fields == [("name", "Stichting")]
     assert files == [("logo", "logo.png", b"\x89PNG\r\n"), ("other", "", b"")]
 
@@ -116,7 +115,7 @@ def test_an_application_as_a_browser_sends_it_is_stored(app, client, monkeypatch
     fields = [
         (key, value) for key, values in form.items() for value in (values if isinstance(values, list) else [values])
     ]
-    fields += list(form_tokens(client).items()) + [("logo", ("logo.png", raster("png", (60, 30))))]
+    fields += [*form_tokens(client).items(), ("logo", ("logo.png", raster("png", (60, 30))))]
     body, boundary = browser_body(fields)
     response = client.post(FORM, data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 303
