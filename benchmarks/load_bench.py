@@ -142,6 +142,8 @@ class Server:
 
     def __init__(self, key: str, gunicorn: Gunicorn, count: Callable[[], int] | None) -> None:
         self.key, self.gunicorn, self.count = key, gunicorn, count
+        #: Processes that work for this server besides gunicorn: redis-server, PostgreSQL's postmaster.
+        self.helpers: list[int] = []
 
     @property
     def url(self) -> str:
@@ -169,7 +171,9 @@ def minimal_count(path: Path) -> Callable[[], int]:
     return count
 
 
-def start_servers(backends: list[str], tmp: Path, limiter_url: str, clusters: list) -> dict[str, Server]:
+def start_servers(
+    backends: list[str], tmp: Path, limiter_url: str, clusters: list, redis_pid: int
+) -> dict[str, Server]:
     env = {"FORMHANDLER_RATELIMIT_STORAGE_URI": limiter_url}
     servers: dict[str, Server] = {}
     plain = Gunicorn(
@@ -192,6 +196,10 @@ def start_servers(backends: list[str], tmp: Path, limiter_url: str, clusters: li
         upgrade_schema(url)
         gunicorn = Gunicorn(url, tmp / f"{backend}.log", recycle=True, env=env)
         servers[backend] = Server(backend, gunicorn, project_count(url))
+        servers[backend].helpers.append(redis_pid)
+        if backend == "postgres":
+            postmaster = (clusters[-1].data / "postmaster.pid").read_text().split()[0]
+            servers[backend].helpers.append(int(postmaster))
     for server in servers.values():
         server.gunicorn.start()
     return servers
@@ -236,11 +244,13 @@ def measure(scenario: Scenario, server: Server, duration: float, tmp: Path, tag:
     assert server.gunicorn.process is not None, "not started"
     master = server.gunicorn.process.pid
     cpu_before, busy_before, own_before = server_cpu(master), machine_busy(), own_cpu()
+    helpers_before = sum(server_cpu(pid) for pid in server.helpers)
     started = time.monotonic()
     result, wrk_cpu = run_wrk(server.url, scenario.connections, duration, args)
     elapsed = time.monotonic() - started
     cpu = server_cpu(master) - cpu_before
-    others = machine_busy() - busy_before - cpu - wrk_cpu - (own_cpu() - own_before)
+    helpers = sum(server_cpu(pid) for pid in server.helpers) - helpers_before
+    others = machine_busy() - busy_before - cpu - helpers - wrk_cpu - (own_cpu() - own_before)
     answered = sum(result["statuses"].values())
     row = {
         "ok_rate": result["statuses"].get(scenario.ok, 0) / (result["duration_us"] / 1e6),
@@ -248,6 +258,7 @@ def measure(scenario: Scenario, server: Server, duration: float, tmp: Path, tag:
         "p99_ms": result["p99_us"] / 1000,
         "max_ms": result["max_us"] / 1000,
         "cpu_ms": cpu * 1000 / max(answered, 1),
+        "helper_cpu_ms": helpers * 1000 / max(answered, 1),
         "server_cores": cpu / elapsed,
         "wrk_cores": wrk_cpu / elapsed,
         "others_cores": max(others, 0.0) / elapsed,
@@ -383,9 +394,9 @@ def table(items: list[Scenario]) -> list[str]:
     ref_rate = statistics.median(r["ok_rate"] for r in minimal.rows) if minimal else float("nan")
     ref_cpu = statistics.median(r["cpu_ms"] for r in minimal.rows) if minimal else float("nan")
     lines = [
-        "| scenario | conns | done/s, median (min–max) | p99 ms | server CPU ms/request | ×minimal rate | "
-        "×minimal CPU | lost | count check | load average | others' cores |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+        "| scenario | conns | done/s, median (min–max) | p99 ms | server CPU ms/request | redis + PostgreSQL CPU "
+        "ms/request | ×minimal rate | ×minimal CPU | lost | count check | load average | others' cores |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for s in items:
         if not s.rows:
@@ -396,7 +407,8 @@ def table(items: list[Scenario]) -> list[str]:
         lines.append(
             f"| {s.name} | {s.connections} | {spread([r['ok_rate'] for r in s.rows], ',.0f')} | "
             f"{spread([r['p99_ms'] for r in s.rows], '.1f')} | {spread([r['cpu_ms'] for r in s.rows], '.2f')} | "
-            f"{rate / ref_rate:.2f} | {cpu / ref_cpu:.2f} | {sum(r['lost'] for r in s.rows)} | {count} | "
+            f"{statistics.median(r['helper_cpu_ms'] for r in s.rows):.2f} | {rate / ref_rate:.2f} | "
+            f"{cpu / ref_cpu:.2f} | {sum(r['lost'] for r in s.rows)} | {count} | "
             f"{min(r['load'] for r in s.rows):.2f}–{max(r['load'] for r in s.rows):.2f} | "
             f"{statistics.median(r['others_cores'] for r in s.rows):.2f} |"
         )
@@ -436,7 +448,8 @@ def show_run(scenario: Scenario, number: int, row: dict) -> None:
         extra = f" 303s {row['acknowledged']} stored {row['stored']} lost {row['lost']}"
     print(
         f"  run {number} {scenario.name} c={scenario.connections}: {row['ok_rate']:,.0f}/s p99 {row['p99_ms']:.1f} ms "
-        f"max {row['max_ms']:.0f} ms cpu {row['cpu_ms']:.2f} ms/req server {row['server_cores']:.2f} "
+        f"max {row['max_ms']:.0f} ms cpu {row['cpu_ms']:.2f} (+{row['helper_cpu_ms']:.2f}) ms/req "
+        f"server {row['server_cores']:.2f} "
         f"wrk {row['wrk_cores']:.2f} others {row['others_cores']:.2f} cores load {row['load']:.2f} "
         f"statuses {row['statuses']}{' errors ' + str(row['errors']) if row['errors'] else ''}{extra}",
         flush=True,
@@ -467,7 +480,8 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[str] = []
     floods: list[dict] = []
     try:
-        servers = start_servers(backends, tmp, redis.url, clusters)
+        assert redis.process is not None
+        servers = start_servers(backends, tmp, redis.url, clusters, redis.process.pid)
         workers = os.environ.get("GUNICORN_WORKERS", "2")
         print(
             f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores; gunicorn with deploy/gunicorn.conf.py "
