@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import IO, Any
 
@@ -15,6 +16,13 @@ from werkzeug.http import parse_options_header
 
 class _Unusual(Exception):
     """A body the fast path leaves to werkzeug: its limits, its errors and its reading of odd input then hold."""
+
+
+@functools.lru_cache(maxsize=256)
+def _disposition(value: str) -> tuple[str, str | None, str | None]:
+    """(kind, name, filename) of a Content-Disposition; a form's fields repeat theirs in every post."""
+    kind, options = parse_options_header(value)
+    return kind, options.get("name"), options.get("filename")
 
 
 def _read_parts(body: bytes, boundary: bytes, max_field_bytes: int | None, max_parts: int | None) -> list[tuple]:
@@ -42,25 +50,30 @@ def _read_parts(body: bytes, boundary: bytes, max_field_bytes: int | None, max_p
         data.append(chunk[start:end])
 
     def on_part_end() -> None:
-        try:
-            part_headers = Headers(headers)
-        except ValueError as exc:  # a line break or other character werkzeug's Headers refuses
-            raise _Unusual from exc
-        disposition, options = parse_options_header(part_headers.get("Content-Disposition"))
-        name = options.get("name")
-        if disposition != "form-data" or not name:
+        disposition, has_type = "", False
+        for key, value in headers:
+            if "\r" in value or "\n" in value:  # werkzeug's Headers refuses these
+                raise _Unusual
+            lower = key.lower()
+            if lower == "content-disposition" and not disposition:
+                disposition = value
+            elif lower == "content-type":
+                has_type = True
+        kind, name, filename = _disposition(disposition)
+        if kind != "form-data" or not name:
             raise _Unusual
-        filename = options.get("filename")
         payload = b"".join(data)
         # The delimiter inside a part: a part that ends without its CRLF, as werkzeug's test client writes
         # an empty field, which this parser would read as data. werkzeug reads it as the end of the part.
         if delimiter in payload:
             raise _Unusual
         # werkzeug decodes a field by its own charset; only the default (UTF-8) is read here.
-        if filename is None and (
-            "Content-Type" in part_headers or (max_field_bytes and len(payload) > max_field_bytes)
-        ):
+        if filename is None and (has_type or (max_field_bytes and len(payload) > max_field_bytes)):
             raise _Unusual
+        try:
+            part_headers = Headers(headers) if filename is not None else None
+        except ValueError as exc:  # a character werkzeug's Headers refuses
+            raise _Unusual from exc
         parts.append((name, filename, part_headers, payload))
         if max_parts is not None and len(parts) > max_parts:
             raise _Unusual
