@@ -1,5 +1,5 @@
 -- wrk script of the form handler's load benchmark (benchmarks/load_bench.py writes its arguments).
--- wrk -s wrk_submit.lua URL -- METHOD PATH [BODY_TEMPLATE_FILE CONTENT_TYPE COOKIE TAG DELAY_MS FIXED_ADDRESS]
+-- wrk -s wrk_submit.lua URL -- METHOD PATH [BODY_TEMPLATE_FILE CONTENT_TYPE COOKIE TAG DELAY_MS FIXED_ADDRESS FIRST]
 -- A POST sends a unique application each time: the template's @N@ marks become a counter, and each
 -- request comes from its own address (X-Forwarded-For), so the per-address limit stays on but is not hit.
 local threads = {}
@@ -15,6 +15,8 @@ function init(args)
   counter = 0
   delay_ms = tonumber(args[7] or "0") or 0
   fixed_address = args[8]
+  -- Where this run's addresses start, so that no two runs share one (the limit is 5 a minute each).
+  first_address = tonumber(args[9] or "0") or 0
   if delay_ms > 0 then
     -- Defined only when asked for: with a delay function wrk schedules every request on a timer.
     function delay()
@@ -44,7 +46,7 @@ function request()
   local n = tag .. "-" .. thread_number .. "-" .. counter
   local address = fixed_address
   if address == nil or address == "" then
-    local k = thread_number * 1000000 + counter
+    local k = first_address + (thread_number - 1) * 200000 + counter
     address = string.format("10.%d.%d.%d", math.floor(k / 65536) % 256, math.floor(k / 256) % 256, k % 256)
   end
   return wrk.format(method, path, {
