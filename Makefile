@@ -4,12 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
+# pytest-xdist workers for make test: auto is one per core (measured best on 2 cores; 3 was slower).
+PYTEST_WORKERS ?= auto
 STAMP  := $(VENV)/.installed-stamp
 PELICAN_OPTS ?=
 # A development build's absolute links (feeds, sitemap, badge) point at the server that shows it.
 DEV_SITEURL := -e PARTNERS_DEV_SITEURL='"http://$(HOST):$(PORT)"'
 
-.PHONY: setup build publish public-siteurl check serve run reviewer test lint bench clean
+.PHONY: setup build publish public-siteurl check serve run reviewer test lint bench bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,8 +48,8 @@ reviewer: setup ## create a reviewer for the local development instance: make re
 	@test -n "$(NAME)" || { echo "Gebruik: make reviewer NAME=uw-naam"; exit 2; }
 	FORMHANDLER_DEVELOPMENT=true $(BIN)/flask --app formhandler user add "$(NAME)"
 
-test: setup ## run every test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: setup ## run every test, spread over the machine's cores (PYTEST_WORKERS=0: in one process)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup ## ruff (lint and format check) and mypy over the whole tree
 	$(BIN)/ruff check .
@@ -57,6 +59,9 @@ lint: setup ## ruff (lint and format check) and mypy over the whole tree
 
 bench: setup ## benchmarks; figures go in docs/performance.md
 	$(BIN)/python -m benchmarks
+
+bench-load: setup ## the form handler's load benchmark alone (wrk, about 5 minutes); figures in docs/performance.md
+	$(BIN)/python -m benchmarks --only load
 
 clean:
 	rm -rf output .cache

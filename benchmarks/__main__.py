@@ -12,7 +12,8 @@ PARTS = {
         ["--sizes", "100,1000", "--runs", "2" if quick else "5", "--memory", "0" if quick else "10000"]
     ),
     "page": lambda quick: page_bench.main([]),
-    "load": lambda quick: load_bench.main(["--duration", "5" if quick else "10"]),
+    # The form handler beside two reference apps (wrk, the deployed gunicorn config): about 5 minutes.
+    "load": lambda quick: load_bench.main(["--runs", "2" if quick else "5"]),
     # Publish to live: the reviewer's POST until the partner's page is served (git + live build).
     "publish": lambda quick: publish_bench.main(
         ["--sizes", "100" if quick else "100,1000", "--runs", "2" if quick else "5"]

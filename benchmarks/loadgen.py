@@ -70,7 +70,11 @@ class Gunicorn:
         worker_class: str = "sync",
         threads: int = 1,
         env: dict | None = None,
+        app: str = "formhandler.wsgi:app",
+        recycle: bool = False,
+        ready_path: str = "/aanmelden/bedankt/",
     ) -> None:
+        self.ready_path = ready_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -86,10 +90,9 @@ class Gunicorn:
             worker_class,
             "--threads",
             str(threads),
-            # No recycling: a recycled worker takes its CPU account with it.
-            "--max-requests",
-            "0",
-            "formhandler.wsgi:app",
+            # Without recycle, no worker is replaced mid-test; with it, the deployed max_requests holds.
+            *([] if recycle else ["--max-requests", "0"]),
+            app,
         ]
         self.env = {
             **os.environ,
@@ -118,7 +121,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
             try:
-                if request(self.url, "GET", "/aanmelden/bedankt/", timeout=2)[0] == 200:
+                if request(self.url, "GET", self.ready_path, timeout=2)[0] == 200:
                     return
             except OSError:
                 time.sleep(0.05)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import converters, errors, headers, session, templates
+from . import converters, errors, formparser, headers, session, templates
 from .csrf import csrf
 from .limiter import limiter
 
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     converters.init_app(app)
     session.init_app(app)
+    formparser.init_app(app)
     templates.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
