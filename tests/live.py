@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
+from pathlib import Path
 
 from werkzeug.serving import make_server
 
 from formhandler import create_app
 from formhandler.devserver import add_site_routes
-from tests.formhandler.helpers import SECRET
+from tests.conftest import ROOT, run_pelican
+from tests.formhandler.helpers import SECRET, add_user
 
 
 class LiveServer:
@@ -36,3 +39,15 @@ class LiveServer:
         """Shut the server down and close the app's connections."""
         self.server.shutdown()
         self.app.extensions["formhandler.engine"].dispose()
+
+
+def reviewer_server(base: Path) -> LiveServer:
+    """The app and the built site under `base`, with a reviewer and a copy of content/ that publishing writes into."""
+    content = base / "content"
+    shutil.copytree(ROOT / "content", content)
+    site = run_pelican(content, base / "site")
+    server = LiveServer(
+        {"DATABASE_URL": f"sqlite:///{base / 'q.sqlite3'}", "SITE_DIR": str(site), "CONTENT_DIR": str(content)}
+    )
+    add_user(server.app)
+    return server

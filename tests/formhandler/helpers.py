@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image, PngImagePlugin
-from sqlalchemy import Select, select
+from sqlalchemy import Connection, Select, select, text
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.test import TestResponse
 
@@ -338,3 +338,42 @@ def step(client: FlaskClient, item_id: int, target: str, **data: str) -> TestRes
         form.update(subject=unescape(subject.group(1)), body=unescape(body.group(1)))
     form.update(data)
     return client.post(f"/beheer/{item_id}/stap/{target}", data=form)
+
+
+#: A submission row as schema 0002 holds it (the columns every later migration must keep), for upgrade tests.
+OLD_SUBMISSION = {
+    "kind": "aanmelding",
+    "state": "nieuw",
+    "created_at": "2025-01-01 00:00:00+00:00",
+    "updated_at": "2025-01-01 00:00:00+00:00",
+    "fingerprint": "f1",
+    "organisation_name": "Gemeente Oud",
+    "organisation_type": "overheid",
+    "website": "",
+    "kvk_number": "",
+    "city": "Utrecht",
+    "contact_name": "Jan",
+    "contact_role": "",
+    "email": "jan@example.org",
+    "phone": "",
+    "offers_stop_support": False,
+    "criteria": "[]",
+    "criteria_hash": "h",
+    "criteria_accepted_at": "2025-01-01 00:00:00+00:00",
+    "company_acknowledged": False,
+    "contributions": '["kennis"]',
+    "contribution_text": "",
+    "motivation": "",
+    "privacy_consent_at": "2025-01-01 00:00:00+00:00",
+    "suspect_reasons": "[]",
+    "published_slug": "",
+    "target_slug": "",
+    "record_sha256": "",
+}
+
+
+def insert_old_submission(connection: Connection, **values: Any) -> None:
+    """Insert one submission with schema 0002's columns (`values` over OLD_SUBMISSION), as an old database had it."""
+    row = {**OLD_SUBMISSION, **values}
+    names = ", ".join(row)
+    connection.execute(text(f"INSERT INTO submissions ({names}) VALUES ({', '.join(':' + n for n in row)})"), row)

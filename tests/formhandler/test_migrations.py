@@ -7,6 +7,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from formhandler.db import alembic_config, make_engine, schema_status, upgrade
+from tests.formhandler.helpers import insert_old_submission
 
 pytestmark = pytest.mark.both_databases
 
@@ -92,18 +93,13 @@ def test_publishing_through_git_adds_its_columns_and_table_without_touching_an_i
     engine = make_engine(empty_db_url)
     upgrade(engine, "0002")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO submissions (kind, state, created_at, updated_at, fingerprint, organisation_name, "
-                "organisation_type, website, kvk_number, city, contact_name, contact_role, email, phone, "
-                "offers_stop_support, criteria, criteria_hash, criteria_accepted_at, company_acknowledged, "
-                "contributions, contribution_text, motivation, privacy_consent_at, suspect_reasons, published_slug, "
-                "target_slug, record_sha256) VALUES "
-                "('aanmelding', 'gepubliceerd', :now, :now, 'f2', 'Gemeente Oud', 'overheid', '', '', '', 'Jan', "
-                "'', 'jan@example.org', '', false, '[]', 'h', :now, false, '[]', '', '', :now, '[]', 'gemeente-oud', "
-                "'', '')"
-            ),
-            {"now": "2025-01-01 00:00:00+00:00"},
+        insert_old_submission(
+            connection,
+            state="gepubliceerd",
+            fingerprint="f2",
+            city="",
+            contributions="[]",
+            published_slug="gemeente-oud",
         )
     upgrade(engine, "0004_publishing")
     with engine.connect() as connection:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from formhandler import queue, tokens
 from formhandler.models import OutboxMessage, SignedAgreement
 from tests.browser import axe_violations, describe, screenshot
-from tests.conftest import ROOT, run_pelican
-from tests.formhandler.helpers import PASSWORD, USERNAME, add_item, add_user, db_session, rows
+from tests.formhandler.helpers import PASSWORD, USERNAME, add_item, db_session, rows
 from tests.formhandler.test_status_views import big_binary_pdf
-from tests.live import LiveServer
+from tests.live import reviewer_server
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """The app and the built site on a loopback server, with a reviewer and a content folder to publish into."""
-    base = tmp_path_factory.mktemp("procedure")
-    content = base / "content"
-    shutil.copytree(ROOT / "content", content)
-    site = run_pelican(content, base / "site")
-    server = LiveServer(
-        {"DATABASE_URL": f"sqlite:///{base / 'q.sqlite3'}", "SITE_DIR": str(site), "CONTENT_DIR": str(content)}
-    )
-    add_user(server.app)
+    server = reviewer_server(tmp_path_factory.mktemp("procedure"))
     yield server
     server.stop()
 

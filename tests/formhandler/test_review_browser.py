@@ -2,7 +2,6 @@
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,10 @@ from tests.formhandler.helpers import (
     USERNAME,
     add_change,
     add_item,
-    add_user,
     db_session,
     write_partners,
 )
-from tests.live import LiveServer
+from tests.live import reviewer_server
 
 pytestmark = pytest.mark.browser
 
@@ -28,14 +26,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """The app with a reviewer on a real loopback server, with a content folder the publish step writes into."""
-    base = tmp_path_factory.mktemp("reviewer")
-    content = base / "content"
-    shutil.copytree(ROOT / "content", content)
-    site = run_pelican(content, base / "site")
-    server = LiveServer(
-        {"DATABASE_URL": f"sqlite:///{base / 'q.sqlite3'}", "SITE_DIR": str(site), "CONTENT_DIR": str(content)}
-    )
-    add_user(server.app)
+    server = reviewer_server(tmp_path_factory.mktemp("reviewer"))
     yield server
     server.stop()
 

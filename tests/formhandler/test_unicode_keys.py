@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from formhandler.db import make_engine, upgrade
-from tests.formhandler.helpers import add_item, rows, submission_data
+from tests.formhandler.helpers import add_item, insert_old_submission, rows, submission_data
 from tests.hostile_corpus import HOSTILE
 
 pytestmark = pytest.mark.both_databases
@@ -57,18 +57,7 @@ def test_the_migration_fills_the_key_of_existing_rows(empty_db_url):
     engine = make_engine(empty_db_url)
     upgrade(engine, "0003_procedure")
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO submissions (kind, state, created_at, updated_at, fingerprint, organisation_name, "
-                "organisation_type, website, kvk_number, city, contact_name, contact_role, email, phone, "
-                "offers_stop_support, criteria, criteria_hash, criteria_accepted_at, company_acknowledged, "
-                "contributions, contribution_text, motivation, privacy_consent_at, suspect_reasons, published_slug, "
-                "target_slug, record_sha256) VALUES "
-                "('aanmelding', 'nieuw', :now, :now, 'f1', 'Gemeente Oud', 'overheid', '', '', 'Utrecht', 'Åsa', "
-                "'', :email, '', false, '[]', 'h', :now, false, '[\"kennis\"]', '', '', :now, '[]', '', '', '')"
-            ),
-            {"now": "2025-01-01 00:00:00+00:00", "email": "A\u030aSA.ÖBERG@example.nl"},
-        )
+        insert_old_submission(connection, contact_name="Åsa", email="A\u030aSA.ÖBERG@example.nl")
     upgrade(engine)
     with engine.connect() as connection:
         row = connection.execute(text("SELECT email, email_key FROM submissions")).one()
